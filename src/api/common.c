@@ -1,0 +1,385 @@
+/*
+ * common.c — helpers shared by every API handler: JSON input (with a nesting limit checked
+ * before parsing), Zendesk-style errors, paging parameters and list answers.
+ */
+#include "api/api.h"
+#include "util/crypto.h"
+#include "util/limits.h"
+#include "util/log.h"
+#include <ctype.h>
+#include <errno.h>
+#include <microhttpd.h>
+
+void api_reply(struct http_req *r, int status, json_t *body)
+{
+	json_decref(r->resp);
+	r->status = status;
+	r->resp = body;
+}
+
+void api_error(struct http_req *r, int status, const char *error, const char *description)
+{
+	api_reply(r, status, json_pack("{s:s,s:s}", "error", error, "description", description));
+}
+
+void api_desk_error(struct http_req *r, int rc, const struct desk_err *err)
+{
+	const char *msg = err && err->message[0] ? err->message : NULL;
+	switch (rc) {
+	case HELPO_ENOTFOUND:
+		api_error(r, 404, "RecordNotFound", "Not found");
+		return;
+	case HELPO_EFORBIDDEN:
+		api_error(r, 403, "Forbidden", msg ? msg : "You do not have access to this");
+		return;
+	case HELPO_EINVAL:
+	case HELPO_ECLOSED:
+	case HELPO_ECONFLICT: {
+		char desc[400];
+		const char *field = err && err->field[0] ? err->field : "base";
+		json_t *body;
+		int status = 422;
+		if (rc == HELPO_ECONFLICT && err && !strcmp(field, "updated_stamp"))
+			status = 409;
+		if (rc == HELPO_ECONFLICT && msg) /* already a sentence naming the value */
+			snprintf(desc, sizeof desc, "%s", msg);
+		else
+			snprintf(desc, sizeof desc, "%s%s%s", err && err->field[0] ? err->field : "",
+				 err && err->field[0] ? ": " : "", msg ? msg : helpo_strerror(rc));
+		body = json_pack("{s:s,s:s,s:{s:[{s:s,s:s}]}}", "error",
+				 status == 409 ? "UpdateConflict" : "RecordInvalid", "description",
+				 status == 409 ? desc : "Record validation errors", "details", field,
+				 "description", desc, "error",
+				 rc == HELPO_ECONFLICT ? "DuplicateValue" : "InvalidValue");
+		api_reply(r, status, body);
+		return;
+	}
+	case HELPO_ETOOBIG:
+		api_error(r, 413, "RequestTooLarge", msg ? msg : "Too large");
+		return;
+	case HELPO_EBUSY:
+		http_add_header(r, "Retry-After", "1");
+		api_error(r, 503, "DatabaseBusy", "The database is busy; retry shortly");
+		return;
+	default:
+		log_error("%s %s: %s", r->method, r->path, helpo_strerror(rc));
+		api_error(r, 500, "InternalError", "Something went wrong on our side");
+	}
+}
+
+/* Depth of nesting of a JSON text, counted without parsing; strings are skipped. */
+static int json_depth(const char *s, size_t len)
+{
+	int depth = 0, max = 0;
+	bool in_str = false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = false;
+			continue;
+		}
+		if (c == '"')
+			in_str = true;
+		else if (c == '{' || c == '[') {
+			if (++depth > max)
+				max = depth;
+		} else if (c == '}' || c == ']')
+			depth--;
+	}
+	return max;
+}
+
+json_t *api_body(struct http_req *r, const char *root_key)
+{
+	json_error_t e;
+	json_t *doc, *obj;
+	char desc[300];
+	if (!r->body_len) {
+		api_error(r, 400, "InvalidJSON", "The request body is empty; JSON expected");
+		return NULL;
+	}
+	if (json_depth(r->body, r->body_len) > HELPO_MAX_JSON_DEPTH) {
+		snprintf(desc, sizeof desc, "JSON nested deeper than %d levels",
+			 HELPO_MAX_JSON_DEPTH);
+		api_error(r, 400, "InvalidJSON", desc);
+		return NULL;
+	}
+	doc = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &e);
+	if (!doc) {
+		snprintf(desc, sizeof desc, "Malformed JSON at line %d, column %d: %s", e.line,
+			 e.column,
+			 strstr(e.text, "JSON_ALLOW_NUL") ? "strings must not contain \\u0000"
+							 : e.text);
+		api_error(r, 400, "InvalidJSON", desc);
+		return NULL;
+	}
+	obj = json_object_get(doc, root_key);
+	if (!json_is_object(obj)) {
+		snprintf(desc, sizeof desc, "Expected a JSON object under \"%s\"", root_key);
+		json_decref(doc);
+		api_reply(r, 400,
+			  json_pack("{s:s,s:s}", "error", "InvalidJSON", "description", desc));
+		return NULL;
+	}
+	json_incref(obj);
+	json_decref(doc);
+	return obj;
+}
+
+static int parse_int(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int decode_cursor(const char *c, int64_t *key, int64_t *id)
+{
+	char raw[80];
+	size_t n;
+	long long k, i;
+	char extra;
+	if (strlen(c) > 100 || crypto_base64url_decode(c, raw, sizeof raw, &n) ||
+	    sscanf(raw, "%lld:%lld%c", &k, &i, &extra) != 2)
+		return -1;
+	*key = k;
+	*id = i;
+	return 0;
+}
+
+static void encode_cursor(int64_t key, int64_t id, char *out, size_t n)
+{
+	char raw[64];
+	snprintf(raw, sizeof raw, "%lld:%lld", (long long)key, (long long)id);
+	crypto_base64url_encode(raw, strlen(raw), out, n);
+}
+
+static bool allowed_sort(const char *s, const char *const *sorts)
+{
+	for (const char *const *a = sorts; *a; a++)
+		if (!strcmp(*a, s))
+			return true;
+	return false;
+}
+
+int api_page(struct http_req *r, struct desk_page *p, const char *const *sorts)
+{
+	const char *size = http_query(r, "page[size]"), *after = http_query(r, "page[after]"),
+		   *before = http_query(r, "page[before]"), *page = http_query(r, "page"),
+		   *per = http_query(r, "per_page"), *sort_by = http_query(r, "sort_by"),
+		   *order = http_query(r, "sort_order"), *sort = http_query(r, "sort");
+	long v;
+	char desc[300];
+	memset(p, 0, sizeof *p);
+	p->size = HELPO_DEFAULT_PAGE_SIZE;
+	p->page = 1;
+	p->sort = sorts[0];
+	if (size || after || before) {
+		p->cursor = true;
+		p->page = 0;
+		if (size && parse_int(size, 1, HELPO_MAX_PAGE_SIZE, &v)) {
+			snprintf(desc, sizeof desc, "page[size] must be an integer from 1 to %d",
+				 HELPO_MAX_PAGE_SIZE);
+			api_error(r, 400, "InvalidPaginationParameter", desc);
+			return -1;
+		}
+		if (size)
+			p->size = (int)v;
+		if (after && *after) {
+			if (decode_cursor(after, &p->after_key, &p->after_id)) {
+				api_error(r, 400, "InvalidPaginationParameter",
+					  "page[after] is not a cursor this server issued");
+				return -1;
+			}
+			p->has_after = true;
+		} else if (before && *before) {
+			if (decode_cursor(before, &p->before_key, &p->before_id)) {
+				api_error(r, 400, "InvalidPaginationParameter",
+					  "page[before] is not a cursor this server issued");
+				return -1;
+			}
+			p->has_before = true;
+		}
+	} else {
+		if (page && parse_int(page, 1, 1000000, &v)) {
+			api_error(r, 400, "InvalidPaginationParameter",
+				  "page must be a positive integer");
+			return -1;
+		}
+		if (page)
+			p->page = (int)v;
+		if (per) {
+			if (parse_int(per, 1, 100000, &v)) {
+				api_error(r, 400, "InvalidPaginationParameter",
+					  "per_page must be a positive integer");
+				return -1;
+			}
+			p->size = v > HELPO_MAX_PAGE_SIZE ? HELPO_MAX_PAGE_SIZE : (int)v;
+		}
+	}
+	if (sort) { /* cursor style: "updated_at" or "-updated_at" */
+		p->desc = sort[0] == '-';
+		sort_by = sort + (sort[0] == '-');
+	} else if (order) {
+		if (strcmp(order, "asc") && strcmp(order, "desc")) {
+			api_error(r, 400, "InvalidParameter", "sort_order must be asc or desc");
+			return -1;
+		}
+		p->desc = !strcmp(order, "desc");
+	}
+	if (sort_by) {
+		if (!allowed_sort(sort_by, sorts)) {
+			struct buf b = BUF_INIT(300);
+			buf_adds(&b, "sort_by must be one of:");
+			for (const char *const *a = sorts; *a; a++)
+				buf_addf(&b, " %s", *a);
+			api_error(r, 400, "InvalidParameter", b.data);
+			buf_release(&b);
+			return -1;
+		}
+		for (const char *const *a = sorts; *a; a++)
+			if (!strcmp(*a, sort_by))
+				p->sort = *a;
+	}
+	return 0;
+}
+
+struct qs_ctx {
+	struct buf *b;
+	const char *const *skip;
+};
+
+static enum MHD_Result add_qs(void *cls, enum MHD_ValueKind kind, const char *key,
+			      const char *value)
+{
+	struct qs_ctx *q = cls;
+	(void)kind;
+	for (const char *const *s = q->skip; *s; s++)
+		if (!strcmp(*s, key))
+			return MHD_YES;
+	buf_addc(q->b, q->b->len && strchr(q->b->data, '?') ? '&' : '?');
+	for (const char *p = key; *p; p++)
+		buf_addf(q->b, isalnum((unsigned char)*p) || strchr("-_.~", *p) ? "%c" : "%%%02X",
+			 (unsigned char)*p);
+	buf_addc(q->b, '=');
+	for (const char *p = value ? value : ""; *p; p++)
+		buf_addf(q->b, isalnum((unsigned char)*p) || strchr("-_.~", *p) ? "%c" : "%%%02X",
+			 (unsigned char)*p);
+	return MHD_YES;
+}
+
+/* URL of this same request with the paging parameters replaced by `extra` ("page=2"). */
+static json_t *page_url(struct http_req *r, const char *extra)
+{
+	static const char *const skip[] = {"page", "per_page", "page[size]", "page[after]",
+					   "page[before]", NULL};
+	struct buf b = BUF_INIT(8192);
+	struct qs_ctx q = {&b, skip};
+	json_t *s;
+	buf_addf(&b, "%s%s.json", r->base_url, r->path);
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_qs, &q);
+	buf_addf(&b, "%c%s", strchr(b.data, '?') ? '&' : '?', extra);
+	s = json_string(b.data);
+	buf_release(&b);
+	return s;
+}
+
+void api_add_url(struct http_req *r, json_t *rec, const char *url_fmt)
+{
+	char url[512], tail[256];
+	json_t *id = json_object_get(rec, "id");
+	if (!json_is_integer(id))
+		return;
+	snprintf(tail, sizeof tail, url_fmt, (long long)json_integer_value(id));
+	snprintf(url, sizeof url, "%s%s", r->base_url, tail);
+	json_object_set_new(rec, "url", json_string(url));
+}
+
+void api_list_reply(struct http_req *r, const char *key, struct desk_list *l,
+		    const struct desk_page *p, const char *url_fmt)
+{
+	json_t *body = json_object(), *row;
+	size_t i;
+	char extra[256];
+	if (url_fmt)
+		json_array_foreach(l->rows, i, row) api_add_url(r, row, url_fmt);
+	json_object_set(body, key, l->rows);
+	if (p->cursor) {
+		char after[128] = "", before[128] = "";
+		size_t n = json_array_size(l->rows);
+		bool more_after = p->has_before ? true : l->has_more;
+		bool more_before = p->has_before ? l->has_more : p->has_after;
+		if (n) {
+			encode_cursor(l->last_key, l->last_id, after, sizeof after);
+			encode_cursor(l->first_key, l->first_id, before, sizeof before);
+		}
+		if (!n)
+			more_after = more_before = false;
+		json_object_set_new(body, "meta",
+				    json_pack("{s:b,s:o,s:o}", "has_more", more_after,
+					      "after_cursor", n ? json_string(after) : json_null(),
+					      "before_cursor",
+					      n ? json_string(before) : json_null()));
+		snprintf(extra, sizeof extra, "page%%5Bsize%%5D=%d&page%%5Bafter%%5D=%s", p->size,
+			 after);
+		{
+			json_t *next = n && more_after ? page_url(r, extra) : json_null();
+			snprintf(extra, sizeof extra, "page%%5Bsize%%5D=%d&page%%5Bbefore%%5D=%s",
+				 p->size, before);
+			json_object_set_new(body, "links",
+					    json_pack("{s:o,s:o}", "next", next, "prev",
+						      n && more_before ? page_url(r, extra)
+								       : json_null()));
+		}
+	} else {
+		if (l->has_more) {
+			snprintf(extra, sizeof extra, "page=%d&per_page=%d", p->page + 1, p->size);
+			json_object_set_new(body, "next_page", page_url(r, extra));
+		} else
+			json_object_set_new(body, "next_page", json_null());
+		if (p->page > 1) {
+			snprintf(extra, sizeof extra, "page=%d&per_page=%d", p->page - 1, p->size);
+			json_object_set_new(body, "previous_page", page_url(r, extra));
+		} else
+			json_object_set_new(body, "previous_page", json_null());
+		json_object_set_new(body, "count",
+				    json_integer(l->count >= 0 ? l->count
+							       : (json_int_t)json_array_size(l->rows)));
+	}
+	api_reply(r, 200, body);
+}
+
+int api_ids(struct http_req *r, const char *param, int64_t *out, int max)
+{
+	const char *s = http_query(r, param);
+	int n = 0;
+	char desc[200];
+	if (!s || !*s) {
+		snprintf(desc, sizeof desc, "%s is required (comma-separated ids)", param);
+		api_error(r, 400, "InvalidParameter", desc);
+		return -1;
+	}
+	while (*s) {
+		char *end;
+		long long v;
+		errno = 0;
+		v = strtoll(s, &end, 10);
+		if (errno || end == s || v <= 0 || (*end && *end != ',') || n >= max) {
+			snprintf(desc, sizeof desc, "%s must be at most %d comma-separated ids",
+				 param, max);
+			api_error(r, 400, "InvalidParameter", desc);
+			return -1;
+		}
+		out[n++] = v;
+		s = *end ? end + 1 : end;
+	}
+	return n;
+}

@@ -1,0 +1,53 @@
+/*
+ * desk_int.h — private to src/desk: JSON input validation, paging SQL, row-to-record helpers.
+ */
+#ifndef HELPO_DESK_INT_H
+#define HELPO_DESK_INT_H
+
+#include "desk/desk.h"
+#include "util/buf.h"
+#include "util/limits.h"
+
+/* A field was absent, present with a value, or present as JSON null. */
+enum jfield { JF_ABSENT = 0, JF_VALUE = 1, JF_NULL = 2 };
+
+/* Each returns JF_* or a negative HELPO_E* (with err filled). */
+int jget_str(json_t *in, const char *key, size_t max, const char **out, struct desk_err *err);
+int jget_id(json_t *in, const char *key, int64_t *out, struct desk_err *err);
+int jget_bool(json_t *in, const char *key, bool *out, struct desk_err *err);
+int jget_enum(json_t *in, const char *key, const char *const *allowed, const char **out,
+	      struct desk_err *err);
+int jget_time(json_t *in, const char *key, int64_t *out, struct desk_err *err);
+/* Fails with HELPO_EINVAL naming the first key that is neither known nor tolerated. */
+int jcheck_keys(json_t *in, const char *what, const char *const *known, struct desk_err *err);
+/* Validates and normalizes a JSON array of tags into a new array (deduplicated, sorted). */
+int jtags_normalize(json_t *in, json_t **out, struct desk_err *err);
+
+/* Paging: appends the keyset condition (" AND (key, id) > (?, ?)") when a cursor is given. */
+int page_where(struct buf *sql, struct db_args *args, const struct desk_page *p,
+	       const char *key_expr, const char *id_expr);
+/* Appends ORDER BY + LIMIT (+ OFFSET in offset mode); fetches one extra row for has_more. */
+int page_tail(struct buf *sql, struct db_args *args, const struct desk_page *p,
+	      const char *key_expr, const char *id_expr);
+/* Records one row in the list: call with the row's sort key and id, before appending it.
+ * Returns false when the row is the extra one (has_more set, do not append). */
+bool page_accept(struct desk_list *l, const struct desk_page *p, int64_t key, int64_t id);
+/* After the loop: reverses rows fetched backwards for page[before]. */
+void page_finish(struct desk_list *l, const struct desk_page *p);
+
+/* JSON helpers for building records from columns. */
+json_t *jtime(int64_t ms);             /* ISO-8601 string, or null for 0 */
+json_t *jid(int64_t id);               /* integer, or null for 0 */
+json_t *jstr_or_null(const char *s);
+json_t *jparse_or(const char *text, json_t *fallback); /* stolen fallback */
+
+/* Are all roles that count as staff: agents and admins. */
+static inline bool desk_is_staff(const struct desk_actor *a)
+{
+	return a->role == DESK_AGENT || a->role == DESK_ADMIN;
+}
+
+/* Escapes text into a new HTML fragment (<p> per paragraph); caller frees. */
+char *desk_text_to_html(const char *text);
+
+#endif
