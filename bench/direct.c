@@ -6,7 +6,8 @@
  *                                   DB (synchronous=FULL, as `helpo serve` opens it)
  *   bench-direct raw DB SECONDS     the same rows written with plain SQL in one transaction:
  *                                   ticket + first comment + FTS row + two events
- *   bench-direct fsync FILE SECONDS 4 KiB append + fdatasync in a loop: what the disk allows
+ *   bench-direct fsync FILE SECONDS 4 KiB write + fdatasync in a loop, overwriting a
+ *                                   preallocated file, then appending: what the disk allows
  *                                   right now (each durable commit needs at least one)
  *   bench-direct seed DB N          adds N varied tickets to an existing Helpo database through
  *                                   desk_ticket_create (same code path, synchronous=OFF)
@@ -24,8 +25,8 @@
 
 /* The same ticket the wrk create script posts (bench/create.lua). */
 #define SUBJECT "Bench ticket %ld: gadget arrived damaged"
-#define BODY                                                                                     \
-	"Hello, the gadget I ordered last week arrived with a cracked screen and a dented "      \
+#define BODY                                                                                       \
+	"Hello, the gadget I ordered last week arrived with a cracked screen and a dented "        \
 	"case. Could you send a replacement or tell me how to return it? Order %ld. Thanks!"
 
 #define ONE_HIT_WORD "quokkazebra"
@@ -66,7 +67,7 @@ static double pct(double *v, long n, double p)
 static void die(const char *what, int rc, struct db *db)
 {
 	fprintf(stderr, "bench-direct: %s failed: %s%s%s\n", what, helpo_strerror(rc),
-		db ? ": " : "", db ? db_errmsg(db) : "");
+	        db ? ": " : "", db ? db_errmsg(db) : "");
 	exit(1);
 }
 
@@ -151,7 +152,7 @@ static int mode_create(const char *path, double seconds)
 		snprintf(subject, sizeof subject, SUBJECT, i);
 		snprintf(body, sizeof body, BODY, i);
 		in = json_pack("{s:s,s:s,s:{s:s}}", "subject", subject, "priority", "normal",
-			       "comment", "body", body);
+		               "comment", "body", body);
 		rc = desk_ticket_create(db, &a, in, NULL, &out, &err);
 		json_decref(in);
 		json_decref(out);
@@ -182,37 +183,41 @@ static int mode_raw(const char *path, double seconds)
 		snprintf(html, sizeof html, "<p>%s</p>", body);
 		if ((rc = db_begin(db)))
 			die("begin", rc, db);
-		if ((rc = db_int(db, &id,
-				 "INSERT INTO tickets (subject, description, status, priority, via, "
-				 "requester_id, submitter_id, tags, custom_fields, created_at, "
-				 "updated_at) VALUES (?, ?, 'new', 'normal', 'api', ?, ?, '[]', '[]', "
-				 "?, ?) RETURNING id",
-				 "ssiiii", subject, body, admin, admin, now, now)))
+		if ((rc = db_int(
+		         db, &id,
+		         "INSERT INTO tickets (subject, description, status, priority, via, "
+		         "requester_id, submitter_id, tags, custom_fields, created_at, "
+		         "updated_at) VALUES (?, ?, 'new', 'normal', 'api', ?, ?, '[]', '[]', "
+		         "?, ?) RETURNING id",
+		         "ssiiii", subject, body, admin, admin, now, now)))
 			die("insert ticket", rc, db);
-		if ((rc = db_int(db, &cid,
-				 "INSERT INTO comments (ticket_id, author_id, public, body, html_body, "
-				 "via, created_at) VALUES (?, ?, 1, ?, ?, 'api', ?) RETURNING id",
-				 "iissi", id, admin, body, html, now)))
+		if ((rc = db_int(
+		         db, &cid,
+		         "INSERT INTO comments (ticket_id, author_id, public, body, html_body, "
+		         "via, created_at) VALUES (?, ?, 1, ?, ?, 'api', ?) RETURNING id",
+		         "iissi", id, admin, body, html, now)))
 			die("insert comment", rc, db);
 		if ((rc = db_exec(db,
-				  "INSERT INTO ticket_fts (rowid, subject, pub, internal) "
-				  "VALUES (?, ?, ?, '')",
-				  "iss", id, subject, body)))
+		                  "INSERT INTO ticket_fts (rowid, subject, pub, internal) "
+		                  "VALUES (?, ?, ?, '')",
+		                  "iss", id, subject, body)))
 			die("insert fts", rc, db);
 		snprintf(payload, sizeof payload,
-			 "{\"comment_id\":%lld,\"public\":true,\"author_id\":%lld}", (long long)cid,
-			 (long long)admin);
-		if ((rc = db_exec(db,
-				  "INSERT INTO events (ticket_id, actor_id, kind, payload, created_at) "
-				  "VALUES (?, ?, 'comment.added', ?, ?)",
-				  "iisi", id, admin, payload, now)))
+		         "{\"comment_id\":%lld,\"public\":true,\"author_id\":%lld}", (long long)cid,
+		         (long long)admin);
+		if ((rc = db_exec(
+		         db,
+		         "INSERT INTO events (ticket_id, actor_id, kind, payload, created_at) "
+		         "VALUES (?, ?, 'comment.added', ?, ?)",
+		         "iisi", id, admin, payload, now)))
 			die("insert event", rc, db);
 		snprintf(payload, sizeof payload, "{\"id\":%lld,\"subject\":\"bench\"}",
-			 (long long)id);
-		if ((rc = db_exec(db,
-				  "INSERT INTO events (ticket_id, actor_id, kind, payload, created_at) "
-				  "VALUES (?, ?, 'ticket.created', ?, ?)",
-				  "iisi", id, admin, payload, now)))
+		         (long long)id);
+		if ((rc = db_exec(
+		         db,
+		         "INSERT INTO events (ticket_id, actor_id, kind, payload, created_at) "
+		         "VALUES (?, ?, 'ticket.created', ?, ?)",
+		         "iisi", id, admin, payload, now)))
 			die("insert event", rc, db);
 		if ((rc = db_commit(db)))
 			die("commit", rc, db);
@@ -223,29 +228,54 @@ static int mode_raw(const char *path, double seconds)
 	return 0;
 }
 
-/* The disk's own limit at this moment: appends of one WAL-sized frame, each made durable. */
-static int mode_fsync(const char *path, double seconds)
+/* One durability probe: 4 KiB writes each followed by fdatasync, for `seconds`, either
+ * overwriting a preallocated 4 MiB file (as SQLite reuses its WAL after a checkpoint) or
+ * appending (a file that grows: the database at checkpoint time, a WAL that grows). */
+static int fsync_probe(const char *path, double seconds, bool append, struct run *r)
 {
 	static char page[4096];
-	struct run r = {0};
-	double t0 = now_s(), c0 = cpu_s(), t;
+	double t0, t;
+	long slot = 0;
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	if (fd < 0) {
-		perror(path);
-		return 1;
-	}
+	if (fd < 0)
+		goto fail;
 	memset(page, 'x', sizeof page);
+	for (int i = 0; !append && i < 1024; i++)
+		if (write(fd, page, sizeof page) != (ssize_t)sizeof page)
+			goto fail;
+	if (fsync(fd))
+		goto fail;
+	t0 = now_s();
 	while ((t = now_s()) - t0 < seconds) {
-		if (write(fd, page, sizeof page) != (ssize_t)sizeof page || fdatasync(fd)) {
-			perror(path);
-			close(fd);
-			return 1;
-		}
-		run_note(&r, (now_s() - t) * 1000.0);
+		off_t off = (off_t)(append ? slot++ : slot++ % 1024) * (off_t)sizeof page;
+		if (pwrite(fd, page, sizeof page, off) != (ssize_t)sizeof page || fdatasync(fd))
+			goto fail;
+		run_note(r, (now_s() - t) * 1000.0);
 	}
 	close(fd);
 	unlink(path);
-	run_report("fsync", &r, now_s() - t0, cpu_s() - c0);
+	return 0;
+fail:
+	perror(path);
+	if (fd >= 0)
+		close(fd);
+	return 1;
+}
+
+/* The disk's own limit right now: half the time overwriting, half appending. */
+static int mode_fsync(const char *path, double seconds)
+{
+	struct run in = {0}, ap = {0};
+	if (fsync_probe(path, seconds / 2, false, &in) || fsync_probe(path, seconds / 2, true, &ap))
+		return 1;
+	qsort(in.lat_ms, (size_t)in.n, sizeof *in.lat_ms, cmp_double);
+	qsort(ap.lat_ms, (size_t)ap.n, sizeof *ap.lat_ms, cmp_double);
+	printf("mode=fsync rate=%.1f p50_ms=%.3f p99_ms=%.3f append_rate=%.1f append_p50_ms=%.3f "
+	       "append_p99_ms=%.3f\n",
+	       (double)in.n / (seconds / 2), pct(in.lat_ms, in.n, 50), pct(in.lat_ms, in.n, 99),
+	       (double)ap.n / (seconds / 2), pct(ap.lat_ms, ap.n, 50), pct(ap.lat_ms, ap.n, 99));
+	free(in.lat_ms);
+	free(ap.lat_ms);
 	return 0;
 }
 
@@ -349,8 +379,8 @@ static int64_t seed_user(struct db *db, int k)
 
 static int mode_seed(const char *path, long n)
 {
-	static const char *const statuses[] = {"new", "open", "open", "open", "pending",
-					       "pending", "hold", "solved", "solved", "solved"};
+	static const char *const statuses[] = {"new",     "open", "open",   "open",   "pending",
+	                                       "pending", "hold", "solved", "solved", "solved"};
 	static const char *const prios[] = {"low", "normal", "normal", "high", "urgent"};
 	struct db_options o = {.synchronous_full = false, .busy_timeout_ms = 30000};
 	struct desk_actor sys = {0, DESK_ADMIN, 0};
@@ -382,11 +412,11 @@ static int mode_seed(const char *path, long n)
 			buf_addf(&body, " %s", ONE_HIT_WORD);
 		common += has_common;
 		in = json_pack("{s:s,s:s,s:s,s:I,s:I,s:{s:s},s:[s]}", "subject", subj.data,
-			       "status", statuses[rnd(ARRAY_SIZE(statuses))], "priority",
-			       prios[rnd(ARRAY_SIZE(prios))], "requester_id",
-			       (json_int_t)users[rnd(SEED_USERS)], "group_id",
-			       (json_int_t)groups[rnd(SEED_GROUPS)], "comment", "body",
-			       body.data, "tags", "seeded");
+		               "status", statuses[rnd(ARRAY_SIZE(statuses))], "priority",
+		               prios[rnd(ARRAY_SIZE(prios))], "requester_id",
+		               (json_int_t)users[rnd(SEED_USERS)], "group_id",
+		               (json_int_t)groups[rnd(SEED_GROUPS)], "comment", "body", body.data,
+		               "tags", "seeded");
 		rc = desk_ticket_create(db, &sys, in, NULL, &out, &err);
 		json_decref(in);
 		json_decref(out);

@@ -21,6 +21,9 @@ extern const struct route api_group_routes[];
 extern const struct route api_membership_routes[];
 extern const struct route api_search_routes[];
 extern const struct route api_session_routes[];
+extern const struct route api_mailbox_routes[];      /* recipient_addresses */
+extern const struct route api_attachment_routes[];   /* attachments, uploads */
+extern const struct route api_mail_admin_routes[];   /* mail quarantine */
 
 /* Responses */
 void api_reply(struct http_req *r, int status, json_t *body); /* steals body */

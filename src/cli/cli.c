@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "desk/desk.h"
 #include "http/http.h"
+#include "jobs/jobs.h"
 #include "util/crypto.h"
 #include "util/log.h"
 #include <errno.h>
@@ -52,6 +53,27 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct opt *opts)
 			return usage_error(cmd, "option '%s' needs a value", a);
 	}
 	return 0;
+}
+
+static const char *data_dir(const char *given);
+
+int cli_parse_opts(const char *cmd, int argc, char **argv, const char *const *names,
+		   const char **values)
+{
+	struct opt opts[32];
+	int n = 0;
+	for (; names[n] && n < 31; n++) {
+		opts[n].name = names[n];
+		opts[n].value = &values[n];
+	}
+	opts[n].name = NULL;
+	opts[n].value = NULL;
+	return parse_opts(cmd, argc, argv, opts);
+}
+
+const char *cli_data_dir(const char *given)
+{
+	return data_dir(given);
 }
 
 static const char *data_dir(const char *given)
@@ -163,7 +185,11 @@ static int cmd_serve(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	snprintf(path, sizeof path, "%s/helpo.db", data);
-	return http_serve(&conf, path) ? 1 : 0;
+	if (jobs_start(&conf, data))
+		return 1;
+	rc = http_serve(&conf, path) ? 1 : 0;
+	jobs_stop();
+	return rc;
 }
 
 static int read_password_file(const char *path, char *out, size_t n)
@@ -407,6 +433,11 @@ static const struct {
 	{"user", cmd_user, "user add: create a user"},
 	{"token", cmd_token, "token create: create an API token"},
 	{"demo", cmd_demo, "fill DIR with demo data"},
+	{"mail-in", cmd_mail_in, "accept one e-mail on stdin into the spool (MTA pipe)"},
+	{"mail-process", cmd_mail_process, "turn spooled e-mail into tickets once"},
+	{"mail-quarantine", cmd_mail_quarantine, "list|show|retry messages that failed"},
+	{"mailbox", cmd_mailbox, "add|list support addresses"},
+	{"imap", cmd_imap, "add|list IMAP accounts to poll"},
 	{"backup", cmd_backup, "consistent online copy of the database"},
 	{"config", cmd_config, "print the settings table"},
 };

@@ -16,4 +16,14 @@ int cli_open(const char *dir, struct conf *conf, struct db **db, bool durable);
 /* Fills a demo desk (demo.c). Writes the admin's e-mail and password into the out buffers. */
 int demo_run(struct db *db, char *admin_email, size_t elen, char *admin_password, size_t plen);
 
+/* Commands implemented outside cli.c (each answers --help; see cli.c for conventions). */
+int cli_parse_opts(const char *cmd, int argc, char **argv, const char *const *names,
+		   const char **values);
+const char *cli_data_dir(const char *given);
+int cmd_mail_in(int argc, char **argv);          /* cli/mail.c */
+int cmd_mail_process(int argc, char **argv);     /* cli/mail.c */
+int cmd_mail_quarantine(int argc, char **argv);  /* cli/mail.c */
+int cmd_mailbox(int argc, char **argv);          /* cli/mail.c */
+int cmd_imap(int argc, char **argv);             /* cli/imap.c */
+
 #endif

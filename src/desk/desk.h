@@ -192,6 +192,93 @@ int desk_session_delete(struct db *db, const char *cookie);
 /* Loads the actor for a user id (active users only). */
 int desk_actor_load(struct db *db, int64_t user_id, struct desk_actor *out);
 
+/* ---- e-mail (desk/email.c): committing one parsed message ---- */
+
+/* An address: email lower-cased and valid (text_email_normalize), name decoded UTF-8 or "". */
+struct desk_email_addr {
+	const char *name;
+	const char *email;
+};
+
+struct desk_email_att {
+	const char *file_name;    /* decoded, display only (never a path); "" when none */
+	const char *content_type; /* "type/subtype", lower-case */
+	const char *content_id;   /* without <>, for inline images; NULL when none */
+	bool is_inline;
+	const void *data;
+	size_t size;
+};
+
+/*
+ * A parsed message, as src/mail/ hands it to the domain. Every string is valid UTF-8 and
+ * borrowed from the parser (see mail/mail.h for ownership). Missing headers are NULL.
+ */
+struct desk_email {
+	char ingest_id[65];         /* SHA-256 hex of the raw bytes: the dedupe key */
+	const char *mailbox;        /* support address it came in through (lower-case) or NULL */
+	struct desk_email_addr from;
+	const struct desk_email_addr *to, *cc;
+	int nto, ncc;
+	const char *subject;
+	const char *message_id;     /* without <> */
+	const char *in_reply_to;    /* without <> */
+	const char *const *references; /* without <>, oldest first */
+	int nrefs;
+	const char *text;           /* the full plain text (from text/plain, or from the HTML) */
+	const char *text_trimmed;   /* the new part only: quoted reply and signature removed */
+	const char *html;           /* the HTML part as sent (sanitized by desk before storing) */
+	const struct desk_email_att *atts;
+	int natts;
+	int64_t date;               /* Date header in ms, 0 when missing or invalid */
+	bool auto_submitted;        /* Auto-Submitted (not "no"), Precedence bulk/junk/list,
+				       List-Id, empty Return-Path, or our own X-Loop */
+	bool is_bounce;             /* a delivery status notification (multipart/report) */
+	const char *bounce_message_id; /* Message-ID of the bounced message, when found */
+	const char *bounce_status;  /* e.g. "5.1.1", when found */
+	bool truncated;             /* a parser limit was reached: content kept, some dropped */
+};
+
+struct desk_ingest_result {
+	char outcome[16];   /* ticket | comment | review | bounce | ignored */
+	int64_t ticket_id;  /* 0 when none */
+	int64_t comment_id; /* 0 when none */
+	bool duplicate;     /* this ingest_id was committed before: nothing changed */
+};
+
+/*
+ * Commits one message in one transaction keyed by m->ingest_id (a second call with the same id
+ * changes nothing and reports duplicate). Threads by our Message-IDs in In-Reply-To/References,
+ * then by a signed ticket tag in the subject; a reply from someone who is not the requester, a
+ * collaborator or an agent of the ticket becomes an internal note flagged "review" (or a new
+ * ticket when nothing matched). CC'd addresses become collaborators. A bounce is recorded on the
+ * ticket it belongs to as an internal note flagged "bounce", never as a reply.
+ */
+int desk_email_ingest(struct db *db, const struct desk_email *m, struct desk_ingest_result *out,
+		      struct desk_err *err);
+/* The subject tag for a ticket, e.g. "[#123-5f2a9c1b]" (signed with the install secret). */
+int desk_ticket_tag(struct db *db, int64_t ticket_id, char out[64]);
+/* Finds and verifies a tag in a subject: ticket id, or 0 when none or the signature is bad. */
+int64_t desk_ticket_tag_parse(struct db *db, const char *subject);
+
+/* ---- mailboxes: support addresses (desk/mailbox.c) ---- */
+int desk_mailbox_create(struct db *db, const struct desk_actor *a, json_t *in, json_t **out,
+			struct desk_err *err);
+int desk_mailbox_get(struct db *db, const struct desk_actor *a, int64_t id, json_t **out);
+int desk_mailbox_update(struct db *db, const struct desk_actor *a, int64_t id, json_t *in,
+			json_t **out, struct desk_err *err);
+int desk_mailbox_delete(struct db *db, const struct desk_actor *a, int64_t id,
+			struct desk_err *err);
+int desk_mailbox_list(struct db *db, const struct desk_actor *a, const struct desk_page *p,
+		      struct desk_list *out);
+
+/* ---- attachments (desk/attachment.c) ---- */
+/* Metadata record ({id, file_name, content_type, size, inline, content_url...}) of an
+ * attachment the actor may see (through its ticket and, for end-users, a public comment). */
+int desk_attachment_get(struct db *db, const struct desk_actor *a, int64_t id, json_t **out);
+/* The bytes: *data is malloc'd (caller frees). */
+int desk_attachment_data(struct db *db, const struct desk_actor *a, int64_t id, void **data,
+			 size_t *size, char **content_type, char **file_name);
+
 /* ---- events (desk/event.c) ---- */
 /* Appends one event in the caller's transaction. payload may be NULL ({}); it is borrowed. */
 int desk_event_add(struct db *db, int64_t ticket_id, int64_t actor_id, const char *kind,

@@ -34,6 +34,23 @@ static const struct conf_entry entries[] = {
 	{"login_max_failures", CONF_INT, "5", 1, 1000, OFF(login_max_failures),
 	 "failed logins per address or account before each further try must wait longer"},
 	{"log_level", CONF_STR, "info", 0, 15, OFF(log_level), "debug, info, warn or error"},
+	{"mail_hostname", CONF_STR, "helpo.localhost", 0, 127, OFF(mail_hostname),
+	 "domain of Helpo's Message-IDs and the SMTP HELO name"},
+	{"smtp_url", CONF_STR, "", 0, 255, OFF(smtp_url),
+	 "outgoing mail relay, smtp://host:port or smtps://host:port; empty: mail stays queued"},
+	{"smtp_username", CONF_STR, "", 0, 127, OFF(smtp_username), "SMTP AUTH user (optional)"},
+	{"smtp_password", CONF_STR, "", 0, 127, OFF(smtp_password),
+	 "SMTP AUTH password (optional; keep helpo.conf private)"},
+	{"smtp_starttls", CONF_BOOL, "no", 0, 1, OFF(smtp_starttls),
+	 "yes: refuse to send over smtp:// without STARTTLS"},
+	{"mail_poll_ms", CONF_INT, "500", 10, 60000, OFF(mail_poll_ms),
+	 "how often the spool and outbox workers look for new work"},
+	{"imap_poll_s", CONF_INT, "30", 1, 86400, OFF(imap_poll_s),
+	 "how often IMAP accounts are polled"},
+	{"auto_reply_hourly", CONF_INT, "3", 0, 1000, OFF(auto_reply_hourly),
+	 "automatic mails (acknowledgements) to one address per hour, at most"},
+	{"auto_reply_daily", CONF_INT, "10", 0, 10000, OFF(auto_reply_daily),
+	 "automatic mails to one address per day, at most"},
 };
 
 static int set_entry(struct conf *c, const struct conf_entry *e, const char *v, char *err,
@@ -149,7 +166,9 @@ void conf_print(const struct conf *c, FILE *out)
 		const struct conf_entry *e = &entries[i];
 		const char *p = (const char *)c + e->offset;
 		char val[160];
-		if (e->type == CONF_STR)
+		if (e->type == CONF_STR && strstr(e->name, "password") && *p)
+			snprintf(val, sizeof val, "(set)");
+		else if (e->type == CONF_STR)
 			snprintf(val, sizeof val, "%s", p);
 		else if (e->type == CONF_BOOL)
 			snprintf(val, sizeof val, "%s", *(const int *)p ? "yes" : "no");

@@ -19,6 +19,16 @@ struct conf {
 	int session_hours;       /* web session lifetime; "remember me" multiplies by 30 */
 	int login_max_failures;  /* failed logins allowed before the progressive delay */
 	char log_level[16];      /* debug | info | warn | error */
+	/* e-mail */
+	char mail_hostname[128]; /* right-hand side of our Message-IDs, HELO name */
+	char smtp_url[256];      /* smtp://host:port or smtps://host:port; empty: no sending */
+	char smtp_username[128];
+	char smtp_password[128];
+	int smtp_starttls;       /* require STARTTLS on smtp:// */
+	int mail_poll_ms;        /* how often the spool and outbox workers look for work */
+	int imap_poll_s;         /* how often IMAP accounts are polled */
+	int auto_reply_hourly;   /* automatic mails to one address per hour */
+	int auto_reply_daily;    /* ... and per day */
 };
 
 

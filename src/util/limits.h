@@ -25,6 +25,16 @@
 #define HELPO_MAX_PASSWORD_BYTES 1024          /* password length accepted */
 #define HELPO_MIN_PASSWORD_BYTES 8             /* shortest password accepted */
 #define HELPO_MAX_IDEMPOTENCY_KEY_BYTES 255    /* Idempotency-Key header */
-#define HELPO_CONNECTION_TIMEOUT_S 30          /* idle/slow connection timeout */
+
+/* E-mail (src/mail/) */
+#define HELPO_MAX_MESSAGE_BYTES (32 * 1024 * 1024) /* one raw message; mail-in exits 65 past it */
+#define HELPO_MAX_MAIL_HEADER_BYTES (256 * 1024)   /* a message's header block; past it: truncated */
+#define HELPO_MAX_MIME_DEPTH 100                  /* nesting of multiparts/message parts */
+#define HELPO_MAX_MIME_PARTS 10000                /* parts walked in one message */
+#define HELPO_MAX_ATTACHMENT_BYTES (25 * 1024 * 1024) /* one attachment; larger ones are dropped, noted */
+#define HELPO_MAX_ATTACHMENTS 100                 /* attachments kept per message */
+#define HELPO_MAX_MAIL_ADDRESSES 100              /* To + Cc addresses considered */
+#define HELPO_MAX_REFERENCES 50                   /* Message-IDs read from References */
+#define HELPO_MAIL_MAX_ATTEMPTS 5                 /* processing tries before quarantine */
 
 #endif
