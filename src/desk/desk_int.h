@@ -47,6 +47,23 @@ static inline bool desk_is_staff(const struct desk_actor *a)
 	return a->role == DESK_AGENT || a->role == DESK_ADMIN;
 }
 
+/*
+ * Mail caused by a change (desk/notify.c), queued as outbox rows in the caller's transaction.
+ * Each decides who gets mail (requester, collaborators, agents by preference) and skips what
+ * must not be sent (automatic mail to auto-submitted senders, caps, no mailbox configured).
+ *   desk_notify_comment: after a comment other than a ticket's first (public staff replies mail
+ *     the requester and collaborators);
+ *   desk_notify_ticket_created: after a ticket is created (agents of its group; an
+ *     acknowledgement to the requester when the mailbox asks for it — m is the e-mail that
+ *     created it, or NULL for other channels);
+ *   desk_notify_assigned: after the assignee changed to assignee_id by actor_id.
+ */
+int desk_notify_comment(struct db *db, int64_t ticket_id, int64_t comment_id, int64_t author_id,
+			bool is_public);
+int desk_notify_ticket_created(struct db *db, int64_t ticket_id, const struct desk_email *m);
+int desk_notify_assigned(struct db *db, int64_t ticket_id, int64_t assignee_id,
+			 int64_t actor_id);
+
 /* Escapes text into a new HTML fragment (<p> per paragraph); caller frees. */
 char *desk_text_to_html(const char *text);
 

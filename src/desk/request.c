@@ -96,7 +96,10 @@ int desk_request_create(struct db *db, const struct desk_actor *a, json_t *in, j
 	if ((c = public_comment(json_object_get(in, "comment"))))
 		json_object_set_new(t, "comment", c);
 	json_object_set_new(t, "via", json_pack("{s:s}", "channel", "web"));
-	rc = desk_ticket_create_in(db, a, t, NULL, true, &ticket, err);
+	{
+		struct ticket_opts o = {.as_request = true, .via = "web"};
+		rc = desk_ticket_create_in(db, a, t, NULL, &o, &ticket, err);
+	}
 	json_decref(t);
 	if (rc)
 		return rc;
@@ -137,7 +140,10 @@ int desk_request_update(struct db *db, const struct desk_actor *a, int64_t id, j
 		json_decref(t);
 		return desk_request_get(db, a, id, out);
 	}
-	rc = desk_ticket_update_in(db, a, id, t, true, &ticket, err);
+	{
+		struct ticket_opts o = {.as_request = true};
+		rc = desk_ticket_update_in(db, a, id, t, &o, &ticket, err);
+	}
 	json_decref(t);
 	if (rc)
 		return rc;

@@ -335,8 +335,11 @@ int desk_comment_insert(struct db *db, int64_t ticket_id, int64_t author_id, con
 			const char *html_in, bool is_public, const char *via, int64_t now,
 			int64_t *comment_id)
 {
-	return comment_insert(db, ticket_id, author_id, body, html_in, is_public, via, now,
-			      comment_id, true);
+	int rc = comment_insert(db, ticket_id, author_id, body, html_in, is_public, via, now,
+				comment_id, true);
+	if (!rc)
+		rc = desk_notify_comment(db, ticket_id, *comment_id, author_id, is_public);
+	return rc;
 }
 
 /* index=false when the caller indexes the text itself (the first comment, with the subject). */
@@ -384,8 +387,10 @@ static int tx_fail(struct db *db, int rc)
 }
 
 int desk_ticket_create_in(struct db *db, const struct desk_actor *a, json_t *in,
-			  const char *idem, bool as_request, json_t **out, struct desk_err *err)
+			  const char *idem, const struct ticket_opts *o, json_t **out,
+			  struct desk_err *err)
 {
+	bool as_request = o->as_request;
 	const char *subject = NULL, *status = NULL, *priority = NULL, *type = NULL, *ext = NULL,
 		   *via = "api";
 	int64_t requester = 0, submitter = 0, assignee = 0, group = 0, org = 0, due = 0, id = 0,
@@ -427,6 +432,8 @@ int desk_ticket_create_in(struct db *db, const struct desk_actor *a, json_t *in,
 			if (!strcmp(*k, v))
 				via = *k;
 	}
+	if (o->via)
+		via = o->via;
 	if (!staff) { /* an end-user's request: only what a customer may set */
 		requester = a->id;
 		submitter = a->id;
@@ -444,7 +451,7 @@ int desk_ticket_create_in(struct db *db, const struct desk_actor *a, json_t *in,
 	if ((rc = staff ? custom_fields_text(in, &cf_text, err) : 0) < 0)
 		goto out;
 
-	if ((rc = db_begin(db)))
+	if (!o->in_tx && (rc = db_begin(db)))
 		goto out;
 	if (idem) {
 		int64_t prev;
@@ -452,7 +459,8 @@ int desk_ticket_create_in(struct db *db, const struct desk_actor *a, json_t *in,
 			    "SELECT ticket_id FROM idempotency_keys WHERE user_id = ? AND key = ?",
 			    "is", a->id, idem);
 		if (!rc) {
-			db_commit(db);
+			if (!o->in_tx)
+				db_commit(db);
 			rc = desk_ticket_load(db, prev, out);
 			goto out;
 		}
@@ -569,12 +577,16 @@ int desk_ticket_create_in(struct db *db, const struct desk_actor *a, json_t *in,
 	if ((rc = comment_insert(db, id, c.author_id ? c.author_id : submitter, c.body, c.html,
 				 c.is_public, via, now, &cid, false)))
 		goto rollback;
+	if (o->comment_id)
+		*o->comment_id = cid;
+	if ((rc = desk_notify_ticket_created(db, id, o->email)))
+		goto rollback;
 	if (idem && (rc = db_exec(db,
 				  "INSERT INTO idempotency_keys (user_id, key, ticket_id, created_at) "
 				  "VALUES (?, ?, ?, ?)",
 				  "isii", a->id, idem, id, now)))
 		goto rollback;
-	if ((rc = db_commit(db)))
+	if (!o->in_tx && (rc = db_commit(db)))
 		goto rollback;
 	goto out;
 rollback:
@@ -582,7 +594,8 @@ rollback:
 		json_decref(*out);
 		*out = NULL;
 	}
-	tx_fail(db, rc);
+	if (!o->in_tx)
+		tx_fail(db, rc);
 out:
 	json_decref(tags);
 	free(tags_text);
@@ -593,8 +606,9 @@ out:
 int desk_ticket_create(struct db *db, const struct desk_actor *a, json_t *in, const char *idem,
 		       json_t **out, struct desk_err *err)
 {
+	struct ticket_opts o = {0};
 	*out = NULL;
-	return desk_ticket_create_in(db, a, in, idem, false, out, err);
+	return desk_ticket_create_in(db, a, in, idem, &o, out, err);
 }
 
 /* ---- update ---- */
@@ -689,8 +703,9 @@ static json_t *id_or_null(int64_t v)
 }
 
 int desk_ticket_update_in(struct db *db, const struct desk_actor *a, int64_t id, json_t *in,
-			  bool as_request, json_t **out, struct desk_err *err)
+			  const struct ticket_opts *o, json_t **out, struct desk_err *err)
 {
+	bool as_request = o->as_request;
 	const char *subject = NULL, *status = NULL, *priority = NULL, *type = NULL, *ext = NULL,
 		   *stamp = NULL;
 	int64_t requester = 0, assignee = 0, group = 0, org = 0, due = 0, now = time_now_ms(), cid;
@@ -746,7 +761,7 @@ int desk_ticket_update_in(struct db *db, const struct desk_actor *a, int64_t id,
 		goto out;
 	}
 
-	if ((rc = db_begin(db)))
+	if (!o->in_tx && (rc = db_begin(db)))
 		goto out;
 	if ((rc = authz_ticket_visible(db, a, id)) || (rc = load_cur(db, id, &cur)))
 		goto rollback;
@@ -913,6 +928,9 @@ int desk_ticket_update_in(struct db *db, const struct desk_actor *a, int64_t id,
 		goto rollback;
 	if (f_subject && strcmp(subject, cur.subject) && (rc = db_fts_subject(db, id, subject)))
 		goto rollback;
+	if (f_assignee == JF_VALUE && assignee != cur.assignee &&
+	    (rc = desk_notify_assigned(db, id, assignee, a->id)))
+		goto rollback;
 	if (c.present) {
 		int64_t author = c.author_id ? c.author_id : a->id;
 		if (c.author_id) {
@@ -924,8 +942,11 @@ int desk_ticket_update_in(struct db *db, const struct desk_actor *a, int64_t id,
 				goto rollback;
 		}
 		if ((rc = desk_comment_insert(db, id, author, c.body, c.html, c.is_public,
-					      as_request ? "web" : "api", now, &cid)))
+					      o->via ? o->via : as_request ? "web" : "api", now,
+					      &cid)))
 			goto rollback;
+		if (o->comment_id)
+			*o->comment_id = cid;
 	}
 	if (json_object_size(changes)) {
 		json_t *p = json_pack("{s:O}", "changes", changes);
@@ -934,7 +955,7 @@ int desk_ticket_update_in(struct db *db, const struct desk_actor *a, int64_t id,
 		if (rc)
 			goto rollback;
 	}
-	if ((rc = desk_ticket_load(db, id, out)) || (rc = db_commit(db)))
+	if ((rc = desk_ticket_load(db, id, out)) || (!o->in_tx && (rc = db_commit(db))))
 		goto rollback;
 	desk_ticket_redact(db, a, *out);
 	goto out;
@@ -943,7 +964,8 @@ rollback:
 		json_decref(*out);
 		*out = NULL;
 	}
-	tx_fail(db, rc);
+	if (!o->in_tx)
+		tx_fail(db, rc);
 out:
 	free(cur.subject);
 	free(cur.priority);
@@ -962,7 +984,8 @@ out:
 int desk_ticket_update(struct db *db, const struct desk_actor *a, int64_t id, json_t *in,
 		       json_t **out, struct desk_err *err)
 {
-	return desk_ticket_update_in(db, a, id, in, false, out, err);
+	struct ticket_opts o = {0};
+	return desk_ticket_update_in(db, a, id, in, &o, out, err);
 }
 
 int desk_ticket_delete(struct db *db, const struct desk_actor *a, int64_t id, struct desk_err *err)

@@ -20,11 +20,20 @@ void desk_ticket_redact(struct db *db, const struct desk_actor *a, json_t *t);
 int desk_comment_insert(struct db *db, int64_t ticket_id, int64_t author_id, const char *body,
 			const char *html, bool is_public, const char *via, int64_t now,
 			int64_t *comment_id);
-/* as_request: the end-user door (requests API): fields restricted to a customer's. */
+/* How a create/update is made, beyond the JSON input. */
+struct ticket_opts {
+	bool as_request;                /* the end-user door (requests API): customer fields only */
+	bool in_tx;                     /* the caller holds the transaction (e-mail ingest): no
+					   begin/commit/rollback here; on failure the caller rolls back */
+	const struct desk_email *email; /* the e-mail that causes the change, if any */
+	const char *via;                /* channel of the ticket/comment ("email", "web", ...) */
+	int64_t *comment_id;            /* out: the comment created, when not NULL */
+};
 int desk_ticket_create_in(struct db *db, const struct desk_actor *a, json_t *in,
-			  const char *idem, bool as_request, json_t **out, struct desk_err *err);
+			  const char *idem, const struct ticket_opts *o, json_t **out,
+			  struct desk_err *err);
 int desk_ticket_update_in(struct db *db, const struct desk_actor *a, int64_t id, json_t *in,
-			  bool as_request, json_t **out, struct desk_err *err);
+			  const struct ticket_opts *o, json_t **out, struct desk_err *err);
 /* Plain text of an HTML fragment (tags dropped, entities decoded); caller frees. */
 char *desk_html_to_text(const char *html);
 

@@ -16,6 +16,8 @@
 
 #include "desk/desk.h"
 #include "desk/ticket_int.h"
+
+static const struct ticket_opts as_request = {.as_request = true};
 #include "../testutil.h"
 
 struct fx {
@@ -453,12 +455,12 @@ static void test_status_requester_reply(void **state)
 	          "pending");
 	/* the requester answers through the requests door: pending → open */
 	in = J("{\"comment\": {\"body\": \"here it is\"}}");
-	assert_int_equal(desk_ticket_update_in(f->db, &f->user, id, in, true, &out, &err), 0);
+	assert_int_equal(desk_ticket_update_in(f->db, &f->user, id, in, &as_request, &out, &err), 0);
 	assert_string_equal(jstr(out, "status"), "open");
 	json_decref(out);
 	/* solved, then the requester writes again: reopened */
 	update_ok(f, &f->agent, id, "{\"status\": \"solved\"}", "solved");
-	assert_int_equal(desk_ticket_update_in(f->db, &f->user, id, in, true, &out, &err), 0);
+	assert_int_equal(desk_ticket_update_in(f->db, &f->user, id, in, &as_request, &out, &err), 0);
 	assert_string_equal(jstr(out, "status"), "open");
 	json_decref(out);
 	json_decref(in);
@@ -475,7 +477,7 @@ static void test_status_requester_reply(void **state)
 	json_decref(in);
 	/* ...nor change fields through the requests door */
 	in = J("{\"priority\": \"low\"}");
-	assert_int_equal(desk_ticket_update_in(f->db, &f->user, id, in, true, &out, &err),
+	assert_int_equal(desk_ticket_update_in(f->db, &f->user, id, in, &as_request, &out, &err),
 	                 HELPO_EFORBIDDEN);
 	json_decref(in);
 }
@@ -521,7 +523,7 @@ static void test_status_closed(void **state)
 	snprintf(text, sizeof text, "{\"comment\": \"x\", \"requester_id\": %lld}", (long long)uid);
 	int64_t id2 = create_ok(f, &f->agent, text);
 	update_ok(f, &f->agent, id2, "{\"status\": \"closed\"}", "closed");
-	assert_int_equal(desk_ticket_update_in(f->db, &req, id2, in, true, &out, &err),
+	assert_int_equal(desk_ticket_update_in(f->db, &req, id2, in, &as_request, &out, &err),
 	                 HELPO_ECLOSED);
 	json_decref(in);
 	/* nothing was added */
