@@ -178,6 +178,12 @@ static int cmd_serve(int argc, char **argv)
 	NEED_DATA("serve", data);
 	if (cli_open(data, &conf, &db, true))
 		return 1;
+	/* what workers and the domain need to know of the config */
+	if (desk_setting_put(db, "mail_hostname", conf.mail_hostname)) {
+		fprintf(stderr, "helpo serve: cannot write settings to the database\n");
+		db_close(db);
+		return 1;
+	}
 	db_close(db);
 	if ((listen && conf_set(&conf, "listen", listen, err, sizeof err)) ||
 	    (threads && conf_set(&conf, "http_threads", threads, err, sizeof err))) {

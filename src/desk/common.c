@@ -318,3 +318,33 @@ char *desk_html_to_text(const char *html)
 {
 	return html_to_text(html, strlen(html));
 }
+
+int desk_setting_get(struct db *db, const char *name, char **out)
+{
+	struct db_stmt *st;
+	int rc = db_query(db, &st, "SELECT value FROM settings WHERE name = ?", "s", name);
+	if (rc)
+		return rc;
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		*out = strdup(db_col_text(st, 0));
+		rc = *out ? 0 : HELPO_ENOMEM;
+	} else if (rc == DB_DONE)
+		rc = HELPO_ENOTFOUND;
+	db_done(st);
+	return rc;
+}
+
+int desk_setting_put(struct db *db, const char *name, const char *value)
+{
+	int rc;
+	if ((rc = db_begin(db)))
+		return rc;
+	rc = db_exec(db,
+		     "INSERT INTO settings (name, value) VALUES (?, ?) "
+		     "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+		     "ss", name, value);
+	if (rc || (rc = db_commit(db)))
+		db_rollback(db);
+	return rc;
+}

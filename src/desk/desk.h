@@ -279,6 +279,11 @@ int desk_attachment_get(struct db *db, const struct desk_actor *a, int64_t id, j
 int desk_attachment_data(struct db *db, const struct desk_actor *a, int64_t id, void **data,
 			 size_t *size, char **content_type, char **file_name);
 
+/* ---- install-wide settings (desk/common.c): small named values in the settings table ---- */
+/* *out is malloc'd (caller frees); HELPO_ENOTFOUND when unset. */
+int desk_setting_get(struct db *db, const char *name, char **out);
+int desk_setting_put(struct db *db, const char *name, const char *value);
+
 /* ---- events (desk/event.c) ---- */
 /* Appends one event in the caller's transaction. payload may be NULL ({}); it is borrowed. */
 int desk_event_add(struct db *db, int64_t ticket_id, int64_t actor_id, const char *kind,
