@@ -3,40 +3,74 @@
  *
  * Each connection: WAL, synchronous=FULL unless relaxed, foreign keys on, a busy timeout,
  * and a small cache of prepared statements keyed by SQL text (prepared once per connection).
- * Writes use BEGIN IMMEDIATE so two writers never deadlock on a lock upgrade.
+ *
+ * Writes use group commit. All writers of one database in this process share one writer
+ * connection. A write transaction (db_begin .. db_commit) runs as a SAVEPOINT inside a group
+ * transaction (BEGIN IMMEDIATE) on that connection, one writer at a time; when a writer finishes
+ * and another is already waiting, it hands the open group on instead of committing, and the
+ * last writer of the group commits all of them with one fsync. db_commit returns only after
+ * the group is durable, so every caller still gets "committed means on disk". A writer whose
+ * work fails rolls back only its own savepoint. Other processes (the CLI, `helpo mail-in`)
+ * meet SQLite's busy timeout as usual.
  */
 #include "db/db.h"
 #include "db/db_int.h"
 #include "util/log.h"
 #include "util/text.h"
 #include "util/timeutil.h"
+#include <limits.h>
 #include <pthread.h>
 #include <sqlite3.h>
 
-/*
- * Writers in this process take this lock before BEGIN IMMEDIATE: threads queue on a mutex
- * (woken the moment the lock frees) instead of in SQLite's busy handler, which sleeps and
- * retries. Other processes (the CLI, `helpo mail-in`) still meet the busy timeout.
- */
-static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
-
 #define STMT_CACHE 128
+#define GROUP_MAX 64    /* writers committed by one fsync at most */
+#define RESULT_RING 256 /* outcomes of recent groups, for writers waiting on them */
+
+struct conn;
 
 struct db_stmt {
 	sqlite3_stmt *st;
-	struct db *db;
+	struct conn *c;
 	uint64_t hash;
 	bool cached;
 	bool in_use;
 };
 
-struct db {
+/* One SQLite handle and its statement cache. */
+struct conn {
 	sqlite3 *h;
-	bool writing; /* holds write_lock */
 	struct db_stmt cache[STMT_CACHE];
 };
 
-static int map_rc(struct db *db, int rc)
+/* The shared writer of one database file, and its group-commit state (under mu). */
+struct writer {
+	char path[PATH_MAX];
+	int refs;
+	struct writer *next;
+	struct conn conn;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int waiting;    /* writers waiting for their turn */
+	bool busy;      /* a writer has its turn (uses conn) */
+	bool open;      /* a group transaction is open */
+	int members;    /* finished writers in the open group */
+	uint64_t gen;   /* number of the open (or last) group */
+	uint64_t done;  /* last group that finished */
+	int result[RESULT_RING]; /* outcome of group g at [g % RESULT_RING] */
+};
+
+struct db {
+	struct conn own;   /* this thread's connection: reads, and writes without a writer */
+	struct conn *cur;  /* own, or the writer's during a write transaction */
+	struct writer *w;  /* NULL for read-only connections */
+	bool writing;
+	uint64_t gen;      /* group of the current write transaction */
+};
+
+static pthread_mutex_t writers_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct writer *writers;
+
+static int map_rc(struct conn *c, int rc)
 {
 	switch (rc & 0xff) {
 	case SQLITE_OK:
@@ -51,47 +85,133 @@ static int map_rc(struct db *db, int rc)
 	case SQLITE_IOERR:
 	case SQLITE_CANTOPEN: return HELPO_EIO;
 	default:
-		log_warn("sqlite: %s (rc=%d)", sqlite3_errmsg(db->h), rc);
+		log_warn("sqlite: %s (rc=%d)", sqlite3_errmsg(c->h), rc);
 		return HELPO_EDB;
 	}
 }
 
-static int exec_plain(struct db *db, const char *sql)
+static int conn_exec(struct conn *c, const char *sql)
 {
 	char *err = NULL;
-	int rc = sqlite3_exec(db->h, sql, NULL, NULL, &err);
+	int rc = sqlite3_exec(c->h, sql, NULL, NULL, &err);
 	if (rc != SQLITE_OK) {
 		log_warn("sqlite: %s", err ? err : sqlite3_errstr(rc));
 		sqlite3_free(err);
-		return map_rc(db, rc);
+		return map_rc(c, rc);
 	}
 	return 0;
+}
+
+static int exec_plain(struct db *db, const char *sql)
+{
+	return conn_exec(db->cur, sql);
+}
+
+static int conn_open(struct conn *c, const char *path, const struct db_options *opt)
+{
+	int flags = opt->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	char pragmas[256];
+	int rc = sqlite3_open_v2(path, &c->h, flags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		log_error("cannot open database %s: %s", path,
+			  c->h ? sqlite3_errmsg(c->h) : sqlite3_errstr(rc));
+		sqlite3_close(c->h);
+		c->h = NULL;
+		return HELPO_EIO;
+	}
+	sqlite3_extended_result_codes(c->h, 1);
+	sqlite3_busy_timeout(c->h, opt->busy_timeout_ms);
+	/* a small page cache per connection: the OS caches the file; RSS stays low */
+	snprintf(pragmas, sizeof pragmas,
+		 "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;"
+		 "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-2000;",
+		 opt->synchronous_full ? "FULL" : "NORMAL");
+	if (!opt->readonly && (rc = conn_exec(c, pragmas)))
+		return rc;
+	return 0;
+}
+
+static void conn_close(struct conn *c)
+{
+	for (int i = 0; i < STMT_CACHE; i++)
+		sqlite3_finalize(c->cache[i].st);
+	sqlite3_close(c->h);
+	memset(c, 0, sizeof *c);
+}
+
+/* Finds or opens the shared writer of path (by its real path). */
+static int writer_get(const char *path, const struct db_options *opt, struct writer **out)
+{
+	char real[PATH_MAX];
+	struct writer *w;
+	int rc;
+	if (!realpath(path, real))
+		snprintf(real, sizeof real, "%s", path);
+	pthread_mutex_lock(&writers_mu);
+	for (w = writers; w; w = w->next)
+		if (!strcmp(w->path, real))
+			break;
+	if (w) {
+		w->refs++;
+		pthread_mutex_unlock(&writers_mu);
+		*out = w;
+		return 0;
+	}
+	w = calloc(1, sizeof *w);
+	if (!w) {
+		pthread_mutex_unlock(&writers_mu);
+		return HELPO_ENOMEM;
+	}
+	snprintf(w->path, sizeof w->path, "%s", real);
+	if ((rc = conn_open(&w->conn, real, opt))) {
+		conn_close(&w->conn);
+		free(w);
+		pthread_mutex_unlock(&writers_mu);
+		return rc;
+	}
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	w->refs = 1;
+	w->next = writers;
+	writers = w;
+	pthread_mutex_unlock(&writers_mu);
+	*out = w;
+	return 0;
+}
+
+static void writer_put(struct writer *w)
+{
+	struct writer **pp;
+	pthread_mutex_lock(&writers_mu);
+	if (--w->refs > 0) {
+		pthread_mutex_unlock(&writers_mu);
+		return;
+	}
+	for (pp = &writers; *pp; pp = &(*pp)->next)
+		if (*pp == w) {
+			*pp = w->next;
+			break;
+		}
+	pthread_mutex_unlock(&writers_mu);
+	if (w->open)
+		conn_exec(&w->conn, "ROLLBACK");
+	conn_close(&w->conn);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	free(w);
 }
 
 int db_open(struct db **out, const char *path, const struct db_options *opt)
 {
 	struct db *db = calloc(1, sizeof *db);
-	int flags = opt->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	char pragmas[256];
 	int rc;
 	if (!db)
 		return HELPO_ENOMEM;
-	rc = sqlite3_open_v2(path, &db->h, flags | SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK) {
-		log_error("cannot open database %s: %s", path,
-			  db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
-		sqlite3_close(db->h);
+	db->cur = &db->own;
+	if ((rc = conn_open(&db->own, path, opt)) ||
+	    (!opt->readonly && (rc = writer_get(path, opt, &db->w)))) {
+		conn_close(&db->own);
 		free(db);
-		return HELPO_EIO;
-	}
-	sqlite3_extended_result_codes(db->h, 1);
-	sqlite3_busy_timeout(db->h, opt->busy_timeout_ms);
-	snprintf(pragmas, sizeof pragmas,
-		 "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;"
-		 "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-8000;",
-		 opt->synchronous_full ? "FULL" : "NORMAL");
-	if (!opt->readonly && (rc = exec_plain(db, pragmas))) {
-		db_close(db);
 		return rc;
 	}
 	*out = db;
@@ -103,9 +223,9 @@ void db_close(struct db *db)
 	if (!db)
 		return;
 	db_rollback(db);
-	for (int i = 0; i < STMT_CACHE; i++)
-		sqlite3_finalize(db->cache[i].st);
-	sqlite3_close(db->h);
+	conn_close(&db->own);
+	if (db->w)
+		writer_put(db->w);
 	free(db);
 }
 
@@ -117,12 +237,12 @@ const char *db_engine(struct db *db)
 
 const char *db_errmsg(struct db *db)
 {
-	return sqlite3_errmsg(db->h);
+	return sqlite3_errmsg(db->cur->h);
 }
 
 int db_changes(struct db *db)
 {
-	return sqlite3_changes(db->h);
+	return sqlite3_changes(db->cur->h);
 }
 
 int db_schema_version(struct db *db, int *version)
@@ -164,25 +284,68 @@ int db_migrate(struct db *db, int *applied)
 	return 0;
 }
 
-int db_begin(struct db *db)
+/* ---- group commit (see the comment at the top) ---- */
+
+/* Ends a group: COMMIT (or ROLLBACK when it already failed), record the outcome, wake every
+ * writer. Called with w->mu held and w->busy set by the caller's turn. */
+static int group_finish(struct writer *w, int rc)
 {
-	int rc;
-	helpo_assert(!db->writing);
-	pthread_mutex_lock(&write_lock);
-	db->writing = true;
-	if ((rc = exec_plain(db, "BEGIN IMMEDIATE"))) {
-		db->writing = false;
-		pthread_mutex_unlock(&write_lock);
-	}
+	if (!rc && (rc = conn_exec(&w->conn, "COMMIT")))
+		log_error("group commit of %d writes failed: %s", w->members, helpo_strerror(rc));
+	if (!sqlite3_get_autocommit(w->conn.h))
+		conn_exec(&w->conn, "ROLLBACK");
+	w->open = false;
+	w->members = 0;
+	w->result[w->gen % RESULT_RING] = rc;
+	w->done = w->gen;
 	return rc;
 }
 
-static void release_write_lock(struct db *db)
+/* Gives up a writer's turn: commits the open group when nobody is waiting to join it (or it
+ * is full), else leaves it open for the next writer. Called with w->mu held. */
+static void turn_end(struct writer *w)
 {
-	if (db->writing) {
-		db->writing = false;
-		pthread_mutex_unlock(&write_lock);
+	if (w->open && (w->waiting == 0 || w->members >= GROUP_MAX))
+		group_finish(w, 0);
+	w->busy = false;
+	pthread_cond_broadcast(&w->cv);
+}
+
+int db_begin(struct db *db)
+{
+	struct writer *w = db->w;
+	int rc = 0;
+	helpo_assert(!db->writing);
+	if (!w)
+		return HELPO_EINVAL; /* read-only connection */
+	pthread_mutex_lock(&w->mu);
+	w->waiting++;
+	while (w->busy)
+		pthread_cond_wait(&w->cv, &w->mu);
+	w->waiting--;
+	w->busy = true;
+	if (!w->open) {
+		if ((rc = conn_exec(&w->conn, "BEGIN IMMEDIATE"))) {
+			turn_end(w);
+			pthread_mutex_unlock(&w->mu);
+			return rc;
+		}
+		w->open = true;
+		w->members = 0;
+		w->gen++;
 	}
+	if ((rc = conn_exec(&w->conn, "SAVEPOINT helpo_write"))) {
+		if (sqlite3_get_autocommit(w->conn.h)) /* the group is gone */
+			group_finish(w, rc);
+		turn_end(w);
+		pthread_mutex_unlock(&w->mu);
+		return rc;
+	}
+	db->gen = w->gen;
+	pthread_mutex_unlock(&w->mu);
+	db->writing = true;
+	db->cur = &w->conn;
+	return 0;
 }
 
 int db_begin_read(struct db *db)
@@ -192,18 +355,54 @@ int db_begin_read(struct db *db)
 
 int db_commit(struct db *db)
 {
-	int rc = exec_plain(db, "COMMIT");
-	if (rc && !sqlite3_get_autocommit(db->h))
-		return rc; /* still in the transaction: the caller rolls back */
-	release_write_lock(db);
+	struct writer *w = db->w;
+	uint64_t gen = db->gen;
+	int rc;
+	if (!db->writing) /* a read transaction on the own connection */
+		return exec_plain(db, "COMMIT");
+	if ((rc = conn_exec(&w->conn, "RELEASE helpo_write")))
+		return rc; /* still inside the savepoint: the caller rolls back */
+	db->writing = false;
+	db->cur = &db->own;
+	pthread_mutex_lock(&w->mu);
+	w->members++;
+	if (w->waiting == 0 || w->members >= GROUP_MAX) {
+		rc = group_finish(w, 0);
+		w->busy = false;
+		pthread_cond_broadcast(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		return rc;
+	}
+	/* someone is waiting: hand the open group on, return once it is on disk */
+	w->busy = false;
+	pthread_cond_broadcast(&w->cv);
+	while (w->done < gen)
+		pthread_cond_wait(&w->cv, &w->mu);
+	rc = w->result[gen % RESULT_RING];
+	pthread_mutex_unlock(&w->mu);
 	return rc;
 }
 
 void db_rollback(struct db *db)
 {
-	if (!sqlite3_get_autocommit(db->h))
-		exec_plain(db, "ROLLBACK");
-	release_write_lock(db);
+	struct writer *w = db->w;
+	if (!db->writing) {
+		if (!sqlite3_get_autocommit(db->own.h))
+			conn_exec(&db->own, "ROLLBACK");
+		return;
+	}
+	db->writing = false;
+	db->cur = &db->own;
+	pthread_mutex_lock(&w->mu);
+	if (sqlite3_get_autocommit(w->conn.h)) {
+		/* SQLite rolled the whole group back (I/O error, disk full): all of it failed */
+		group_finish(w, HELPO_EIO);
+	} else if (conn_exec(&w->conn, "ROLLBACK TO helpo_write") ||
+		   conn_exec(&w->conn, "RELEASE helpo_write")) {
+		group_finish(w, HELPO_EIO);
+	}
+	turn_end(w);
+	pthread_mutex_unlock(&w->mu);
 }
 
 static uint64_t hash_sql(const char *s)
@@ -216,8 +415,9 @@ static uint64_t hash_sql(const char *s)
 
 static int prepare(struct db *db, struct db_stmt **out, const char *sql)
 {
+	struct conn *c = db->cur;
 	uint64_t h = hash_sql(sql);
-	struct db_stmt *slot = &db->cache[h % STMT_CACHE];
+	struct db_stmt *slot = &c->cache[h % STMT_CACHE];
 	sqlite3_stmt *st;
 	int rc;
 	if (slot->st && slot->hash == h && !slot->in_use &&
@@ -226,15 +426,15 @@ static int prepare(struct db *db, struct db_stmt **out, const char *sql)
 		*out = slot;
 		return 0;
 	}
-	rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	rc = sqlite3_prepare_v3(c->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
 	if (rc != SQLITE_OK) {
-		log_warn("sqlite prepare: %s", sqlite3_errmsg(db->h));
-		return map_rc(db, rc) ? map_rc(db, rc) : HELPO_EDB;
+		log_warn("sqlite prepare: %s", sqlite3_errmsg(c->h));
+		return map_rc(c, rc) ? map_rc(c, rc) : HELPO_EDB;
 	}
 	if (!slot->in_use) {
 		sqlite3_finalize(slot->st);
 		slot->st = st;
-		slot->db = db;
+		slot->c = c;
 		slot->hash = h;
 		slot->cached = true;
 		slot->in_use = true;
@@ -248,7 +448,7 @@ static int prepare(struct db *db, struct db_stmt **out, const char *sql)
 		return HELPO_ENOMEM;
 	}
 	slot->st = st;
-	slot->db = db;
+	slot->c = c;
 	slot->in_use = true;
 	*out = slot;
 	return 0;
@@ -271,7 +471,7 @@ static int bind_one(struct db_stmt *s, int idx, char type, int64_t i, const char
 	case 'b': rc = sqlite3_bind_blob64(s->st, idx, blob, blen, SQLITE_STATIC); break;
 	default: helpo_assert(!"bad bind type"); rc = SQLITE_MISUSE;
 	}
-	return rc == SQLITE_OK ? 0 : map_rc(s->db, rc);
+	return rc == SQLITE_OK ? 0 : map_rc(s->c, rc);
 }
 
 int db_vquery(struct db *db, struct db_stmt **out, const char *sql, const char *fmt, va_list ap)
@@ -354,7 +554,7 @@ int db_step(struct db_stmt *s)
 		return DB_ROW;
 	if (rc == SQLITE_DONE)
 		return DB_DONE;
-	return map_rc(s->db, rc) ? map_rc(s->db, rc) : HELPO_EDB;
+	return map_rc(s->c, rc) ? map_rc(s->c, rc) : HELPO_EDB;
 }
 
 void db_done(struct db_stmt *s)
@@ -541,7 +741,7 @@ int db_backup(struct db *db, const char *path)
 		sqlite3_close(dst);
 		return HELPO_EIO;
 	}
-	b = sqlite3_backup_init(dst, "main", db->h, "main");
+	b = sqlite3_backup_init(dst, "main", db->own.h, "main");
 	if (!b) {
 		log_error("backup: %s", sqlite3_errmsg(dst));
 		sqlite3_close(dst);
