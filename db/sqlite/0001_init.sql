@@ -94,6 +94,9 @@ CREATE INDEX tickets_assignee ON tickets(assignee_id, status, id);
 CREATE INDEX tickets_org ON tickets(organization_id, id);
 CREATE INDEX tickets_updated ON tickets(updated_at, id);
 CREATE INDEX tickets_created ON tickets(created_at, id);
+-- "newest open tickets of a group" (views, search order_by:created) without a sort
+CREATE INDEX tickets_group_status_created ON tickets(group_id, status, created_at);
+CREATE INDEX tickets_status_created ON tickets(status, created_at);
 
 CREATE TABLE ticket_tags (
 	ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,

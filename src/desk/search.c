@@ -121,6 +121,7 @@ struct sq {
 	struct part ands;         /* everything else, ANDed */
 	const char *sort;         /* from order_by:, or NULL */
 	int desc;                 /* from sort:, -1 when not given */
+	const char *fts_id; /* "t.id", or "+t.id" to drive a query from its ORDER BY index */
 };
 
 static int bad(struct sq *q, const char *fmt, const char *v) PRINTF_LIKE(2, 0);
@@ -565,7 +566,8 @@ static int ticket_where(struct sq *q, struct buf *sql, struct db_args *args, str
 		return rc;
 	if (q->ntext) {
 		buf_adds(sql, " AND ");
-		rc = db_fts_match(q->db, sql, "t.id", q->words.data, !desk_is_staff(q->a), &fts[0]);
+		rc = db_fts_match(q->db, sql, q->fts_id ? q->fts_id : "t.id", q->words.data,
+				  !desk_is_staff(q->a), &fts[0]);
 		if (rc == HELPO_EINVAL) /* nothing searchable: matches nothing */
 			rc = buf_adds(sql, "0");
 		else if (!rc)
@@ -587,6 +589,8 @@ static int ticket_where(struct sq *q, struct buf *sql, struct db_args *args, str
 	}
 	return sql->len >= sql->max ? HELPO_ETOOBIG : 0;
 }
+
+#define FTS_DRIVE_MIN 2000 /* full-text hits above which the sort index drives the page */
 
 static int run_tickets(struct sq *q, const struct desk_page *pin, struct desk_list *out)
 {
@@ -631,6 +635,18 @@ static int run_tickets(struct sq *q, const struct desk_page *pin, struct desk_li
 		goto out;
 	}
 	args = wargs;
+	if (q->ntext && out->count > FTS_DRIVE_MIN) {
+		/* Many full-text hits: walking the sort index and testing membership stops after
+		 * one page; letting the planner start from the hits would fetch and sort them all.
+		 * (Few hits: the other way round, which is the planner's own choice.) */
+		buf_reset(&where);
+		args = (struct db_args){0};
+		q->fts_id = "+t.id";
+		rc = ticket_where(q, &where, &args, fts);
+		q->fts_id = NULL;
+		if (rc)
+			goto out;
+	}
 	buf_reset(&sql);
 	buf_addf(&sql, "SELECT %s, %s FROM tickets t WHERE %s", key, desk_ticket_cols(),
 		 where.data);
