@@ -43,6 +43,9 @@ static void session_create(struct http_req *r)
 	snprintf(key, sizeof key, "ip:%s", r->ip);
 	wait_ip = ratelimit_wait_s(key, now);
 	snprintf(key, sizeof key, "user:%s", email);
+	for (char *k = key; *k; k++)
+		if (*k >= 'A' && *k <= 'Z')
+			*k = (char)(*k + 32);
 	wait_user = ratelimit_wait_s(key, now);
 	if (wait_ip || wait_user) {
 		char ra[16];

@@ -6,7 +6,10 @@
 #include "api/api.h"
 #include <errno.h>
 
+extern const struct route http_home_routes[]; /* home.c: "/" and "/healthz" */
+
 static const struct route *const tables[] = {
+	http_home_routes,
 	api_session_routes, api_ticket_routes, api_request_routes, api_user_routes,
 	api_org_routes,     api_group_routes,  api_membership_routes, api_search_routes,
 	api_mailbox_routes, api_attachment_routes, api_mail_admin_routes,

@@ -103,6 +103,15 @@ static void unauthorized(struct http_req *r)
 	api_error(r, 401, "Couldn't authenticate you", "Couldn't authenticate you");
 }
 
+/* "user:<address>" lower-cased, so Ana@X and ana@x share one failure count. */
+static void user_key(char *key, size_t n, const char *user)
+{
+	snprintf(key, n, "user:%s", user);
+	for (char *p = key; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p + 32);
+}
+
 static bool rate_limited(struct http_req *r, const char *user)
 {
 	char key[300];
@@ -111,7 +120,7 @@ static bool rate_limited(struct http_req *r, const char *user)
 	snprintf(key, sizeof key, "ip:%s", r->ip);
 	w1 = ratelimit_wait_s(key, now);
 	if (user) {
-		snprintf(key, sizeof key, "user:%s", user);
+		user_key(key, sizeof key, user);
 		w2 = ratelimit_wait_s(key, now);
 	}
 	if (w1 || w2) {
@@ -135,7 +144,7 @@ static void note_login(struct http_req *r, const char *user, bool ok)
 	else
 		ratelimit_fail(key, now);
 	if (user) {
-		snprintf(key, sizeof key, "user:%s", user);
+		user_key(key, sizeof key, user);
 		if (ok)
 			ratelimit_clear(key);
 		else
@@ -316,6 +325,22 @@ static void client_ip(struct MHD_Connection *c, char *out, size_t n)
 	else if (ci->client_addr->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, out,
 			  (socklen_t)n);
+	if (srv.conf->trusted_proxy[0] && !strcmp(out, srv.conf->trusted_proxy)) {
+		/* the proxy appends the address it saw: the last entry is the one to believe */
+		const char *xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
+		const char *last = xff ? strrchr(xff, ',') : NULL;
+		unsigned char probe[sizeof(struct in6_addr)];
+		char cand[64];
+		if (!xff)
+			return;
+		last = last ? last + 1 : xff;
+		while (*last == ' ')
+			last++;
+		snprintf(cand, sizeof cand, "%s", last);
+		cand[strcspn(cand, " ")] = '\0';
+		if (inet_pton(AF_INET, cand, probe) == 1 || inet_pton(AF_INET6, cand, probe) == 1)
+			snprintf(out, n, "%s", cand);
+	}
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,

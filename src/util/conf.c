@@ -34,6 +34,8 @@ static const struct conf_entry entries[] = {
 	{"login_max_failures", CONF_INT, "5", 1, 1000, OFF(login_max_failures),
 	 "failed logins per address or account before each further try must wait longer"},
 	{"log_level", CONF_STR, "info", 0, 15, OFF(log_level), "debug, info, warn or error"},
+	{"trusted_proxy", CONF_STR, "", 0, 63, OFF(trusted_proxy),
+	 "IP of your reverse proxy: its X-Forwarded-For names the client (rate limits, logs)"},
 	{"mail_hostname", CONF_STR, "helpo.localhost", 0, 127, OFF(mail_hostname),
 	 "domain of Helpo's Message-IDs and the SMTP HELO name"},
 	{"smtp_url", CONF_STR, "", 0, 255, OFF(smtp_url),

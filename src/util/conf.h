@@ -19,6 +19,7 @@ struct conf {
 	int session_hours;       /* web session lifetime; "remember me" multiplies by 30 */
 	int login_max_failures;  /* failed logins allowed before the progressive delay */
 	char log_level[16];      /* debug | info | warn | error */
+	char trusted_proxy[64];  /* address of a reverse proxy whose X-Forwarded-For is believed */
 	/* e-mail */
 	char mail_hostname[128]; /* right-hand side of our Message-IDs, HELO name */
 	char smtp_url[256];      /* smtp://host:port or smtps://host:port; empty: no sending */
