@@ -45,6 +45,8 @@ void api_list_reply(struct http_req *r, const char *key, struct desk_list *l,
 		    const struct desk_page *p, const char *url_fmt);
 /* Adds "url": base_url + fmt(id) to a record. */
 void api_add_url(struct http_req *r, json_t *rec, const char *url_fmt);
+/* Makes the relative attachment URLs in a comments array absolute (Zendesk's shape). */
+void api_attachment_urls(struct http_req *r, json_t *comments);
 /* Parses a comma-separated id list (?ids=1,2,3) into out (max n); -1 on bad input (400 sent). */
 int api_ids(struct http_req *r, const char *param, int64_t *out, int max);
 

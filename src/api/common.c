@@ -383,3 +383,26 @@ int api_ids(struct http_req *r, const char *param, int64_t *out, int max)
 	}
 	return n;
 }
+
+/* Zendesk's attachment URLs are absolute: prefix the relative ones desk returns. */
+void api_attachment_urls(struct http_req *r, json_t *comments)
+{
+	size_t i, j;
+	json_t *c, *att;
+	static const char *const keys[] = {"url", "content_url", "mapped_content_url"};
+	json_array_foreach(comments, i, c)
+	{
+		json_array_foreach(json_object_get(c, "attachments"), j, att)
+		{
+			for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
+				const char *u = json_string_value(json_object_get(att, keys[k]));
+				char abs[600];
+				if (!u || u[0] != '/')
+					continue;
+				snprintf(abs, sizeof abs, "%s%s", r->base_url, u);
+				json_object_set_new(att, keys[k], json_string(abs));
+			}
+		}
+	}
+}
+

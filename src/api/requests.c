@@ -148,6 +148,7 @@ static void requests_comments(struct http_req *r)
 	}
 	json_decref(l.rows);
 	l.rows = pub;
+	api_attachment_urls(r, l.rows);
 	api_list_reply(r, "comments", &l, &p, NULL);
 	desk_list_release(&l);
 }

@@ -228,6 +228,7 @@ static void comments_list(struct http_req *r)
 		api_desk_error(r, rc, NULL);
 		return;
 	}
+	api_attachment_urls(r, l.rows);
 	api_list_reply(r, "comments", &l, &p, NULL);
 	desk_list_release(&l);
 }

@@ -21,10 +21,12 @@ int authz_ticket_sql(const struct desk_actor *a, const char *t, struct buf *sql,
 		buf_addf(sql,
 			 "(%s.requester_id = ? OR (%s.organization_id = ? AND EXISTS (SELECT 1 "
 			 "FROM organizations o WHERE o.id = %s.organization_id AND "
-			 "o.shared_tickets = 1)))",
-			 t, t, t);
+			 "o.shared_tickets = 1)) OR %s.id IN (SELECT ticket_id FROM "
+			 "ticket_collaborators WHERE user_id = ?))",
+			 t, t, t, t);
 		db_args_int(args, a->id);
-		return db_args_int(args, a->org_id ? a->org_id : -1);
+		db_args_int(args, a->org_id ? a->org_id : -1);
+		return db_args_int(args, a->id);
 	}
 	return HELPO_EINVAL;
 }

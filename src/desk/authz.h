@@ -6,8 +6,9 @@
  *   admins     see every ticket;
  *   agents     see tickets of their groups, tickets assigned to them, tickets they submitted
  *              or requested;
- *   end-users  see tickets they requested, and their organization's tickets when the
- *              organization shares tickets; of comments, only public ones.
+ *   end-users  see tickets they requested, tickets they are copied on (collaborators), and
+ *              their organization's tickets when the organization shares tickets; of
+ *              comments, only public ones.
  *
  * Anything not visible is HELPO_ENOTFOUND — indistinguishable from "does not exist".
  */

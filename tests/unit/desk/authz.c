@@ -277,6 +277,22 @@ static void test_end_users(void **state)
 	check_visible(f, &f->u2, B(T_G2));
 }
 
+/* A collaborator (copied on the ticket, e.g. CC on e-mail) sees it; removing them hides it. */
+static void test_collaborator(void **state)
+{
+	struct fx *f = *state;
+	check_visible(f, &f->lone, 0);
+	assert_int_equal(db_exec(f->db,
+	                         "INSERT INTO ticket_collaborators (ticket_id, user_id) VALUES (?, ?)",
+	                         "ii", f->tk[T_U3], f->lone.id),
+	                 0);
+	check_visible(f, &f->lone, B(T_U3));
+	assert_int_equal(db_exec(f->db, "DELETE FROM ticket_collaborators WHERE user_id = ?", "i",
+	                         f->lone.id),
+	                 0);
+	check_visible(f, &f->lone, 0);
+}
+
 static void test_end_user_comments(void **state)
 {
 	struct fx *f = *state;
@@ -332,6 +348,7 @@ int main(void)
 	    T(test_end_users),
 	    T(test_end_user_comments),
 	    T(test_user_visible),
+	    T(test_collaborator),
 	    cmocka_unit_test(test_sql_unknown_role),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
