@@ -1153,6 +1153,31 @@ int desk_comment_list(struct db *db, const struct desk_actor *a, int64_t ticket_
 	db_done(st);
 	if (rc >= 0)
 		rc = 0;
+	/* each comment's files (Zendesk's attachment shape; URLs relative to the API root) */
+	for (size_t i = 0; !rc && i < json_array_size(out->rows); i++) {
+		json_t *c = json_array_get(out->rows, i), *atts = json_object_get(c, "attachments");
+		if ((rc = db_query(db, &st,
+				   "SELECT id, file_name, content_type, size, is_inline FROM "
+				   "attachments WHERE comment_id = ? ORDER BY id",
+				   "i", (int64_t)json_integer_value(json_object_get(c, "id")))))
+			break;
+		while ((rc = db_step(st)) == DB_ROW) {
+			char url[96], content[96];
+			long long aid = (long long)db_col_int(st, 0);
+			snprintf(url, sizeof url, "/api/v2/attachments/%lld.json", aid);
+			snprintf(content, sizeof content, "/api/v2/attachments/%lld/content", aid);
+			json_array_append_new(
+				atts, json_pack("{s:I,s:s,s:s,s:s,s:s,s:I,s:b,s:s}", "id",
+						(json_int_t)aid, "file_name", db_col_text(st, 1),
+						"content_url", content, "content_type",
+						db_col_text(st, 2), "url", url, "size",
+						(json_int_t)db_col_int(st, 3), "inline",
+						(int)db_col_int(st, 4), "mapped_content_url", content));
+		}
+		db_done(st);
+		if (rc >= 0)
+			rc = 0;
+	}
 	page_finish(out, p);
 	if (rc)
 		desk_list_release(out);
