@@ -179,7 +179,16 @@ static int cmd_serve(int argc, char **argv)
 	if (cli_open(data, &conf, &db, true))
 		return 1;
 	/* what workers and the domain need to know of the config */
-	if (desk_setting_put(db, "mail_hostname", conf.mail_hostname)) {
+	{
+		char hourly[16], daily[16];
+		snprintf(hourly, sizeof hourly, "%d", conf.auto_reply_hourly);
+		snprintf(daily, sizeof daily, "%d", conf.auto_reply_daily);
+		rc = desk_setting_put(db, "mail_hostname", conf.mail_hostname) ||
+		     desk_setting_put(db, "auto_reply_hourly", hourly) ||
+		     desk_setting_put(db, "auto_reply_daily", daily) ||
+		     desk_setting_put(db, "base_url", conf.base_url);
+	}
+	if (rc) {
 		fprintf(stderr, "helpo serve: cannot write settings to the database\n");
 		db_close(db);
 		return 1;

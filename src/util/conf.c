@@ -38,6 +38,9 @@ static const struct conf_entry entries[] = {
 	 "IP of your reverse proxy: its X-Forwarded-For names the client (rate limits, logs)"},
 	{"mail_hostname", CONF_STR, "helpo.localhost", 0, 127, OFF(mail_hostname),
 	 "domain of Helpo's Message-IDs and the SMTP HELO name"},
+	{"base_url", CONF_STR, "", 0, 255, OFF(base_url),
+	 "how people reach this desk (https://help.example.com), for links in mail; "
+	 "empty: https://<mail_hostname>"},
 	{"smtp_url", CONF_STR, "", 0, 255, OFF(smtp_url),
 	 "outgoing mail relay, smtp://host:port or smtps://host:port; empty: mail stays queued"},
 	{"smtp_username", CONF_STR, "", 0, 127, OFF(smtp_username), "SMTP AUTH user (optional)"},

@@ -22,6 +22,7 @@ struct conf {
 	char trusted_proxy[64];  /* address of a reverse proxy whose X-Forwarded-For is believed */
 	/* e-mail */
 	char mail_hostname[128]; /* right-hand side of our Message-IDs, HELO name */
+	char base_url[256];      /* how people reach this desk, for links in mail */
 	char smtp_url[256];      /* smtp://host:port or smtps://host:port; empty: no sending */
 	char smtp_username[128];
 	char smtp_password[128];
