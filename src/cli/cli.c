@@ -7,9 +7,11 @@
 #include "desk/desk.h"
 #include "http/http.h"
 #include "jobs/jobs.h"
+#include "mail/spool.h"
 #include "util/crypto.h"
 #include "util/log.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -110,6 +112,20 @@ int cli_open(const char *dir, struct conf *conf, struct db **db, bool durable)
 			log_set_level(l);
 	}
 	snprintf(path, sizeof path, "%s/helpo.db", dir);
+	{
+		/* the database holds everything: readable by its owner only (SQLite gives the
+		 * -wal and -shm files the same mode) */
+		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			fprintf(stderr, "helpo: cannot open %s: %s\n", path, strerror(errno));
+			return 1;
+		}
+		close(fd);
+	}
+	if (spool_setup(dir)) {
+		fprintf(stderr, "helpo: cannot create the mail spool in %s\n", dir);
+		return 1;
+	}
 	o.synchronous_full = durable && conf->db_synchronous_full;
 	o.busy_timeout_ms = conf->db_busy_timeout_ms;
 	if (db_open(db, path, &o)) {
