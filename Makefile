@@ -44,7 +44,7 @@ bench:
 
 fuzz:
 	scripts/bootstrap fuzz
-	[ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzz=true -Dwerror=false \
+	[ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzz=true -Dwerror=false -Dc_args=-fsanitize=fuzzer-no-link \
 		-Db_sanitize=address,undefined -Db_lundef=false --buildtype=debugoptimized >/dev/null
 	ninja -C build-fuzz
 	scripts/fuzz $(FUZZ_SECONDS)
