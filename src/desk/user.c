@@ -27,6 +27,7 @@ static const char *const roles[] = {"end-user", "agent", "admin", NULL};
 static const char *const user_keys[] = {
     "name", "email", "role", "locale", "time_zone", "phone", "details", "notes", "external_id",
     "tags", "organization_id", "default_group_id", "active", "suspended", "verified", "password",
+    "notify_new_tickets", "notify_assignments", /* Helpo: an agent's mail preferences */
     /* accepted, ignored */
     "id", "url", "created_at", "updated_at", "last_login_at", "shared", "shared_agent",
     "restricted_agent", "moderator", "only_private_comments", "user_fields", "photo", "alias",
@@ -38,7 +39,7 @@ static const char *const user_keys[] = {
 	"u.id, u.role, u.name, u.email, u.locale, u.time_zone, u.phone, u.details, u.notes, "      \
 	"u.external_id, u.tags, coalesce(u.organization_id, 0), coalesce(u.default_group_id, 0), " \
 	"u.active, u.suspended, u.verified, coalesce(u.last_login_at, 0), u.created_at, "          \
-	"u.updated_at"
+	"u.updated_at, u.notify_new_tickets, u.notify_assignments"
 
 static json_t *str_or_empty(const char *s)
 {
@@ -78,6 +79,10 @@ static json_t *user_row_at(struct db_stmt *st, int o)
 	json_object_set_new(u, "role_type", json_null());
 	json_object_set_new(u, "custom_role_id", json_null());
 	json_object_set_new(u, "moderator", json_boolean(!strcmp(role, "admin")));
+	if (!end_user) { /* Helpo: which mail an agent wants (see docs/email.md) */
+		json_object_set_new(u, "notify_new_tickets", json_boolean(db_col_int(st, o + 19)));
+		json_object_set_new(u, "notify_assignments", json_boolean(db_col_int(st, o + 20)));
+	}
 	json_object_set_new(u, "ticket_restriction",
 	                    end_user ? json_string("requested") : json_null());
 	json_object_set_new(u, "only_private_comments", json_false());
@@ -159,11 +164,11 @@ bool people_blank(const char *s)
  * copy) and tags (owned, released by user_in_release). */
 struct user_in {
 	int f_name, f_email, f_role, f_locale, f_tz, f_phone, f_details, f_notes, f_ext, f_org,
-	    f_group, f_active, f_suspended, f_verified, f_password;
+	    f_group, f_active, f_suspended, f_verified, f_password, f_nnew, f_nassign;
 	const char *name, *role, *locale, *tz, *phone, *details, *notes, *ext, *password;
 	char email[HELPO_MAX_EMAIL_BYTES + 1];
 	int64_t org, group;
-	bool active, suspended, verified;
+	bool active, suspended, verified, nnew, nassign;
 	json_t *tags;
 	char *tags_text;
 };
@@ -208,6 +213,8 @@ static int parse_user(json_t *in, struct user_in *u, struct desk_err *err)
 	    (u->f_active = rc = jget_bool(in, "active", &u->active, err)) < 0 ||
 	    (u->f_suspended = rc = jget_bool(in, "suspended", &u->suspended, err)) < 0 ||
 	    (u->f_verified = rc = jget_bool(in, "verified", &u->verified, err)) < 0 ||
+	    (u->f_nnew = rc = jget_bool(in, "notify_new_tickets", &u->nnew, err)) < 0 ||
+	    (u->f_nassign = rc = jget_bool(in, "notify_assignments", &u->nassign, err)) < 0 ||
 	    (u->f_password = rc =
 	         jget_str(in, "password", HELPO_MAX_PASSWORD_BYTES, &u->password, err)) < 0)
 		return rc;
@@ -218,6 +225,10 @@ static int parse_user(json_t *in, struct user_in *u, struct desk_err *err)
 		u->f_suspended = JF_ABSENT;
 	if (u->f_verified == JF_NULL)
 		u->f_verified = JF_ABSENT;
+	if (u->f_nnew == JF_NULL)
+		u->f_nnew = JF_ABSENT;
+	if (u->f_nassign == JF_NULL)
+		u->f_nassign = JF_ABSENT;
 	if (u->f_locale == JF_NULL) {
 		u->f_locale = JF_VALUE;
 		u->locale = "en";
@@ -292,6 +303,10 @@ static const char *staff_only_field(const struct user_in *u)
 		return "external_id";
 	if (u->tags)
 		return "tags";
+	if (u->f_nnew)
+		return "notify_new_tickets";
+	if (u->f_nassign)
+		return "notify_assignments";
 	return NULL;
 }
 
@@ -388,13 +403,15 @@ int desk_user_create(struct db *db, const struct desk_actor *a, json_t *in, json
 	    db, &id,
 	    "INSERT INTO users (role, name, email, locale, time_zone, phone, details, notes, "
 	    "external_id, tags, organization_id, default_group_id, password_hash, active, "
-	    "suspended, verified, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	    "?, nullif(?, 0), nullif(?, 0), ?, ?, ?, ?, ?, ?) RETURNING id",
-	    "ssssssssssiisiiiii", role, u.name, u.email[0] ? u.email : NULL,
+	    "suspended, verified, created_at, updated_at, notify_new_tickets, notify_assignments) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, 0), nullif(?, 0), ?, ?, ?, ?, ?, ?, "
+	    "?, ?) RETURNING id",
+	    "ssssssssssiisiiiiiii", role, u.name, u.email[0] ? u.email : NULL,
 	    u.locale ? u.locale : "en", u.tz ? u.tz : "UTC", u.phone, u.details, u.notes, u.ext,
 	    u.tags_text ? u.tags_text : "[]", u.org, u.group, u.password ? hash : NULL,
 	    (int64_t)(u.f_active ? u.active : true), (int64_t)(u.f_suspended && u.suspended),
-	    (int64_t)(u.f_verified && u.verified), now, now);
+	    (int64_t)(u.f_verified && u.verified), now, now, (int64_t)(u.f_nnew ? u.nnew : true),
+	    (int64_t)(u.f_nassign ? u.nassign : true));
 	if (rc == HELPO_ECONFLICT)
 		rc = desk_fail(err, HELPO_ECONFLICT, "email",
 		               "Email: %s is already being used by another user", u.email);
@@ -540,6 +557,8 @@ int desk_user_update(struct db *db, const struct desk_actor *a, int64_t id, json
 	SET_INT(u.f_active, "active", u.active);
 	SET_INT(u.f_suspended, "suspended", u.suspended);
 	SET_INT(u.f_verified, "verified", u.verified);
+	SET_INT(u.f_nnew, "notify_new_tickets", u.nnew);
+	SET_INT(u.f_nassign, "notify_assignments", u.nassign);
 	if (u.f_org) {
 		buf_adds(&set, ", organization_id = nullif(?, 0)");
 		db_args_int(&args, u.org);

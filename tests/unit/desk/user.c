@@ -796,10 +796,33 @@ static void test_memberships(void **state)
 	    count("SELECT count(*) FROM events WHERE kind LIKE 'group_membership.%'", ""), 3);
 }
 
+/* An agent's mail preferences: shown on staff records only, settable by the agent and admins,
+ * never by an end-user, and stored where notify.c reads them. */
+static void test_notify_preferences(void **state)
+{
+	struct desk_err err;
+	json_t *out = NULL;
+	(void)state;
+	assert_int_equal(upd(&agent, agent.id, "{\"notify_new_tickets\": false}", &out, &err), 0);
+	assert_true(json_is_false(json_object_get(out, "notify_new_tickets")));
+	assert_true(json_is_true(json_object_get(out, "notify_assignments")));
+	json_decref(out);
+	assert_int_equal(count("SELECT notify_new_tickets FROM users WHERE id = ?", "i", agent.id),
+			 0);
+	assert_int_equal(upd(&cust, cust.id, "{\"notify_assignments\": false}", &out, &err),
+			 HELPO_EFORBIDDEN);
+	assert_int_equal(desk_user_get(db, &admin, cust.id, &out), 0);
+	assert_null(json_object_get(out, "notify_new_tickets"));
+	json_decref(out);
+	assert_int_equal(upd(&agent, agent.id, "{\"notify_new_tickets\": \"no\"}", &out, &err),
+			 HELPO_EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_create_fields, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_notify_preferences, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_create_invalid, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_create_duplicate_email, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_create_rights, setup, teardown),
