@@ -1,7 +1,8 @@
 # Makefile — thin wrappers over Meson/Ninja. The real build is meson.build.
 #   make / make build : build/helpo (release-ish, -O2)
 #   make run          : bootstrap, build, demo data in ./helpo-data, serve on 127.0.0.1:8080
-#   make check        : bootstrap test deps, sanitizer build (ASan+UBSan), unit + black-box tests
+#   make check        : bootstrap test deps, sanitizer build (ASan+UBSan), unit, fuzz-corpus,
+#                       API (node:test, node-zendesk) and mail (Postfix, Dovecot, SMTP sink) tests
 #   make bench        : benchmarks, writes bench/RESULTS.md
 #   make fuzz         : libFuzzer targets (clang), FUZZ_SECONDS each (default 60)
 DATA ?= helpo-data
@@ -36,6 +37,8 @@ check:
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		meson test -C build-san --print-errorlogs --suite unit --suite fuzz-corpus
 	HELPO_BIN=$(CURDIR)/build-san/helpo scripts/test-api
+	@# the mail tests start real Postfix and Dovecot, which need root (sudo when not root)
+	$(if $(filter 0,$(shell id -u)),,sudo) env HELPO_BIN=$(CURDIR)/build-san/helpo scripts/test-mail
 
 bench:
 	scripts/bootstrap bench
