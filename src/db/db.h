@@ -44,6 +44,16 @@ int db_begin_read(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
 
+/*
+ * Deferred commits, for batch work (the mail worker): while on, db_commit returns as soon as
+ * the transaction joined its commit group, before it is on disk; db_sync then returns once
+ * every deferred commit of this connection is durable (0), or the group's error — in which
+ * case none of them committed. Do nothing that must follow durability (unlinking a spooled
+ * message, answering a client) before db_sync says 0. db_close syncs.
+ */
+void db_defer_commits(struct db *db, bool on);
+int db_sync(struct db *db);
+
 /* Prepares (cached by SQL text), binds per fmt. Use db_step/db_col_*, then db_done. */
 int db_query(struct db *db, struct db_stmt **st, const char *sql, const char *fmt, ...);
 int db_vquery(struct db *db, struct db_stmt **st, const char *sql, const char *fmt, va_list ap);

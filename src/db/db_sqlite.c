@@ -54,6 +54,7 @@ struct writer {
 	bool busy;      /* a writer has its turn (uses conn) */
 	bool open;      /* a group transaction is open */
 	int members;    /* finished writers in the open group */
+	int sync_waiters; /* finished writers sleeping until their group is durable */
 	uint64_t gen;   /* number of the open (or last) group */
 	uint64_t done;  /* last group that finished */
 	int result[RESULT_RING]; /* outcome of group g at [g % RESULT_RING] */
@@ -65,6 +66,8 @@ struct db {
 	struct writer *w;  /* NULL for read-only connections */
 	bool writing;
 	uint64_t gen;      /* group of the current write transaction */
+	bool defer;        /* db_commit does not wait for durability (see db_defer_commits) */
+	uint64_t pending;  /* group holding this connection's deferred commits, 0 if none */
 };
 
 static pthread_mutex_t writers_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -223,6 +226,7 @@ void db_close(struct db *db)
 	if (!db)
 		return;
 	db_rollback(db);
+	db_sync(db);
 	conn_close(&db->own);
 	if (db->w)
 		writer_put(db->w);
@@ -366,6 +370,17 @@ int db_commit(struct db *db)
 	db->cur = &db->own;
 	pthread_mutex_lock(&w->mu);
 	w->members++;
+	if (db->defer) {
+		/* deferred: leave the group open for more work; db_sync makes it durable. Commit
+		 * now only when other writers already sleep on this group and nobody else will. */
+		db->pending = gen;
+		if ((w->waiting == 0 && w->sync_waiters > 0) || w->members >= GROUP_MAX)
+			group_finish(w, 0);
+		w->busy = false;
+		pthread_cond_broadcast(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		return 0;
+	}
 	if (w->waiting == 0 || w->members >= GROUP_MAX) {
 		rc = group_finish(w, 0);
 		w->busy = false;
@@ -376,8 +391,10 @@ int db_commit(struct db *db)
 	/* someone is waiting: hand the open group on, return once it is on disk */
 	w->busy = false;
 	pthread_cond_broadcast(&w->cv);
+	w->sync_waiters++;
 	while (w->done < gen)
 		pthread_cond_wait(&w->cv, &w->mu);
+	w->sync_waiters--;
 	rc = w->result[gen % RESULT_RING];
 	pthread_mutex_unlock(&w->mu);
 	return rc;
@@ -403,6 +420,34 @@ void db_rollback(struct db *db)
 	}
 	turn_end(w);
 	pthread_mutex_unlock(&w->mu);
+}
+
+void db_defer_commits(struct db *db, bool on)
+{
+	db->defer = on;
+}
+
+int db_sync(struct db *db)
+{
+	struct writer *w = db->w;
+	uint64_t gen = db->pending;
+	int rc;
+	if (!w || !gen)
+		return 0;
+	db->pending = 0;
+	pthread_mutex_lock(&w->mu);
+	while (w->busy && w->done < gen)
+		pthread_cond_wait(&w->cv, &w->mu);
+	if (w->done < gen) {
+		/* still open (nobody came to commit it): commit it ourselves */
+		w->busy = true;
+		group_finish(w, 0);
+		w->busy = false;
+		pthread_cond_broadcast(&w->cv);
+	}
+	rc = w->result[gen % RESULT_RING];
+	pthread_mutex_unlock(&w->mu);
+	return rc;
 }
 
 static uint64_t hash_sql(const char *s)

@@ -139,9 +139,48 @@ static int quarantine_put(struct db *db, const char *ingest_id, const char *mail
 	return db_commit(db);
 }
 
+/*
+ * Files whose commit is deferred (db_defer_commits): removed from the spool only once the
+ * batch is durable (flush_batch). A crash before that replays them, and the ledger makes the
+ * replay a no-op.
+ */
+#define BATCH_MAX 64
+
+struct batch {
+	char *paths[BATCH_MAX];
+	int n;
+	bool quarantined; /* a quarantined file is among them: fsync the directory */
+};
+
+/* Makes the batch durable, then unlinks its files. On a failed sync nothing is removed: the
+ * files are taken again on the next pass. */
+static int flush_batch(struct db *db, const char *newdir, struct batch *b, int *done)
+{
+	int rc = db_sync(db);
+	for (int i = 0; i < b->n; i++) {
+		if (!rc) {
+			if (unlink(b->paths[i]) && errno != ENOENT) {
+				log_error("mail spool: cannot remove %s after commit: %s", b->paths[i],
+					  strerror(errno));
+				rc = HELPO_EIO;
+			} else
+				(*done)++;
+		}
+		free(b->paths[i]);
+	}
+	if (rc && rc != HELPO_EIO)
+		log_warn("mail spool: a batch of %d messages did not commit (%s); will retry",
+			 b->n, helpo_strerror(rc));
+	if (!rc && b->quarantined)
+		fsync_dir(newdir);
+	b->n = 0;
+	b->quarantined = false;
+	return rc == HELPO_EIO ? rc : 0;
+}
+
 /* One spool file. Returns 0 (handled, deferred or skipped), HELPO_EBUSY to stop the pass, or
- * another error when the spool itself cannot be used. */
-static int process_one(struct db *db, const char *newdir, const char *name, int *done)
+ * another error when the spool itself cannot be used. A committed file goes into the batch. */
+static int process_one(struct db *db, const char *newdir, const char *name, struct batch *b)
 {
 	char path[4096], mailbox[256], reason[512], next[4096];
 	unsigned char *raw = NULL;
@@ -192,14 +231,11 @@ static int process_one(struct db *db, const char *newdir, const char *name, int 
 	}
 	if (rc == 0) {
 		free(raw);
-		if (unlink(path) && errno != ENOENT) {
-			log_error("mail spool: cannot remove %s after commit: %s", name,
-				  strerror(errno));
-			return HELPO_EIO;
-		}
-		/* no directory fsync: an unlink lost in a power cut only replays the file, and the
-		 * ledger drops the replay (it costs a sync per message otherwise) */
-		(*done)++;
+		/* removed once the batch is durable; no directory fsync then: an unlink lost in a
+		 * power cut only replays the file, and the ledger drops the replay */
+		if (!(b->paths[b->n] = strdup(path)))
+			return HELPO_ENOMEM;
+		b->n++;
 		log_debug("mail spool: %s -> %s (ticket %lld)%s", name, res.outcome,
 			  (long long)res.ticket_id, res.duplicate ? " duplicate" : "");
 		return 0;
@@ -214,10 +250,10 @@ static int process_one(struct db *db, const char *newdir, const char *name, int 
 			log_error("mail spool: cannot quarantine %s: %s", name, helpo_strerror(rc));
 			return rc == HELPO_EBUSY ? rc : 0;
 		}
-		if (unlink(path) && errno != ENOENT)
-			return HELPO_EIO;
-		fsync_dir(newdir);
-		(*done)++;
+		if (!(b->paths[b->n] = strdup(path)))
+			return HELPO_ENOMEM;
+		b->n++;
+		b->quarantined = true;
 		log_warn("mail spool: %s quarantined", name);
 		return 0;
 	}
@@ -280,10 +316,21 @@ int mail_process_spool(struct db *db, const struct conf *conf, const char *data_
 	closedir(d);
 	if (!rc && n)
 		qsort(names, n, sizeof *names, cmp_names);
-	for (size_t i = 0; !rc && i < n; i++) {
-		if (jobs_stopping())
-			break;
-		rc = process_one(db, newdir, names[i], done);
+	{
+		/* commits are deferred and made durable a batch at a time: one fsync per batch */
+		struct batch b = {.n = 0};
+		int frc;
+		db_defer_commits(db, true);
+		for (size_t i = 0; !rc && i < n; i++) {
+			if (jobs_stopping())
+				break;
+			rc = process_one(db, newdir, names[i], &b);
+			if (b.n == BATCH_MAX && (frc = flush_batch(db, newdir, &b, done)) && !rc)
+				rc = frc;
+		}
+		if ((frc = flush_batch(db, newdir, &b, done)) && !rc)
+			rc = frc;
+		db_defer_commits(db, false);
 	}
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
