@@ -627,9 +627,9 @@ static const char *clean_id(struct ctx *c, const char *id)
 	}
 }
 
-/* Adds the mailboxes of one parsed list (groups flattened) to arr. */
+/* Adds the mailboxes of one parsed list (groups flattened) to arr, which holds cap. */
 static void add_addresses(struct ctx *c, InternetAddressList *l, struct desk_email_addr *arr,
-                          int *n, int depth)
+                          int *n, int cap, int depth)
 {
 	int count = l ? internet_address_list_length(l) : 0;
 	for (int i = 0; i < count; i++) {
@@ -639,12 +639,12 @@ static void add_addresses(struct ctx *c, InternetAddressList *l, struct desk_ema
 				add_addresses(
 				    c,
 				    internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia)),
-				    arr, n, depth + 1);
+				    arr, n, cap, depth + 1);
 			continue;
 		}
 		if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
 			continue;
-		if (*n >= HELPO_MAX_MAIL_ADDRESSES) {
+		if (*n >= cap) {
 			c->m->email.truncated = true;
 			return;
 		}
@@ -674,7 +674,7 @@ static void add_addresses(struct ctx *c, InternetAddressList *l, struct desk_ema
 
 /* Parses every header called name as an address list (structure first, names decoded after). */
 static void addresses(struct ctx *c, GMimeHeaderList *hl, const char *name,
-                      struct desk_email_addr *arr, int *n)
+                      struct desk_email_addr *arr, int *n, int cap)
 {
 	int count = g_mime_header_list_get_count(hl);
 	for (int i = 0; i < count; i++) {
@@ -688,7 +688,7 @@ static void addresses(struct ctx *c, GMimeHeaderList *hl, const char *name,
 			continue;
 		l = internet_address_list_parse(popts, raw);
 		if (l) {
-			add_addresses(c, l, arr, n, 0);
+			add_addresses(c, l, arr, n, cap, 0);
 			g_object_unref(l);
 		}
 	}
@@ -935,13 +935,13 @@ static void fill(struct ctx *c, GMimeMessage *msg)
 	struct desk_email_addr from[4];
 	int nfrom = 0;
 
-	addresses(c, hl, "From", from, &nfrom);
+	addresses(c, hl, "From", from, &nfrom, (int)ARRAY_SIZE(from));
 	if (nfrom == 0)
-		addresses(c, hl, "Sender", from, &nfrom);
+		addresses(c, hl, "Sender", from, &nfrom, (int)ARRAY_SIZE(from));
 	if (nfrom > 0)
 		e->from = from[0];
-	addresses(c, hl, "To", p->to, &e->nto);
-	addresses(c, hl, "Cc", p->cc, &e->ncc);
+	addresses(c, hl, "To", p->to, &e->nto, HELPO_MAX_MAIL_ADDRESSES);
+	addresses(c, hl, "Cc", p->cc, &e->ncc, HELPO_MAX_MAIL_ADDRESSES);
 	e->to = p->to;
 	e->cc = p->cc;
 
