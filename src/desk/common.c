@@ -257,6 +257,44 @@ void page_finish(struct desk_list *l, const struct desk_page *p)
 	l->last_id = id;
 }
 
+const char *page_std_key(const char *sort, const char *const exprs[3])
+{
+	if (!sort || !strcmp(sort, "id"))
+		return exprs[0];
+	if (!strcmp(sort, "created_at"))
+		return exprs[1];
+	if (!strcmp(sort, "updated_at"))
+		return exprs[2];
+	return NULL;
+}
+
+int page_run(struct db *db, struct buf *sql, struct db_args *args, const struct desk_page *p,
+	     const char *key_expr, const char *id_expr,
+	     json_t *(*row_at)(struct db_stmt *st, int first_col), struct desk_list *out)
+{
+	struct db_stmt *st;
+	int rc;
+	if ((rc = page_where(sql, args, p, key_expr, id_expr)) ||
+	    (rc = page_tail(sql, args, p, key_expr, id_expr)))
+		return rc;
+	if (sql->len >= sql->max)
+		return HELPO_ETOOBIG;
+	if ((rc = db_query_args(db, &st, sql->data, args)))
+		return rc;
+	if (!out->rows)
+		out->rows = json_array();
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (!page_accept(out, p, db_col_int(st, 0), db_col_int(st, 1)))
+			break;
+		json_array_append_new(out->rows, row_at(st, 1));
+	}
+	db_done(st);
+	if (rc < 0)
+		return rc;
+	page_finish(out, p);
+	return 0;
+}
+
 json_t *jtime(int64_t ms)
 {
 	char t[32];

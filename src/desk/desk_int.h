@@ -34,6 +34,15 @@ int page_tail(struct buf *sql, struct db_args *args, const struct desk_page *p,
 bool page_accept(struct desk_list *l, const struct desk_page *p, int64_t key, int64_t id);
 /* After the loop: reverses rows fetched backwards for page[before]. */
 void page_finish(struct desk_list *l, const struct desk_page *p);
+/* The sort expression for the standard sorts "id", "created_at", "updated_at" (NULL sort = id):
+ * exprs holds the three expressions in that order. NULL for any other sort name. */
+const char *page_std_key(const char *sort, const char *const exprs[3]);
+/* The whole paged read: sql is "SELECT <key_expr>, <columns> FROM ... WHERE ..." (the sort key
+ * first); appends the cursor condition and ORDER BY/LIMIT, runs it, and fills out->rows with
+ * row_at(st, 1) for each row of the page. 0 or an error (out->rows may then be partial). */
+int page_run(struct db *db, struct buf *sql, struct db_args *args, const struct desk_page *p,
+	     const char *key_expr, const char *id_expr,
+	     json_t *(*row_at)(struct db_stmt *st, int first_col), struct desk_list *out);
 
 /* JSON helpers for building records from columns. */
 json_t *jtime(int64_t ms);             /* ISO-8601 string, or null for 0 */

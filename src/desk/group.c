@@ -319,21 +319,17 @@ int desk_group_list(struct db *db, const struct desk_actor *a, int64_t user_id,
 {
 	struct buf sql = BUF_INIT(2048);
 	struct db_args args = {0};
-	struct db_stmt *st;
 	const char *key;
 	int rc;
 	memset(out, 0, sizeof *out);
 	out->count = -1;
 	if (!desk_is_staff(a))
 		return HELPO_EFORBIDDEN;
-	if (!p->sort || !strcmp(p->sort, "id"))
-		key = "g.id";
-	else if (!strcmp(p->sort, "created_at"))
-		key = "g.created_at";
-	else if (!strcmp(p->sort, "updated_at"))
-		key = "g.updated_at";
-	else
-		return HELPO_EINVAL;
+	{
+		static const char *const keys[] = {"g.id", "g.created_at", "g.updated_at"};
+		if (!(key = page_std_key(p->sort, keys)))
+			return HELPO_EINVAL;
+	}
 	if (user_id) {
 		enum desk_role r;
 		if ((rc = people_user_role(db, user_id, &r)))
@@ -345,21 +341,7 @@ int desk_group_list(struct db *db, const struct desk_actor *a, int64_t user_id,
 		               "= ?)");
 		db_args_int(&args, user_id);
 	}
-	if ((rc = page_where(&sql, &args, p, key, "g.id")) ||
-	    (rc = page_tail(&sql, &args, p, key, "g.id")) ||
-	    (rc = db_query_args(db, &st, sql.data, &args)))
-		goto out;
-	out->rows = json_array();
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (!page_accept(out, p, db_col_int(st, 0), db_col_int(st, 1)))
-			break;
-		json_array_append_new(out->rows, group_row_at(st, 1));
-	}
-	db_done(st);
-	if (rc >= 0)
-		rc = 0;
-	page_finish(out, p);
-out:
+	rc = page_run(db, &sql, &args, p, key, "g.id", group_row_at, out);
 	buf_release(&sql);
 	if (rc)
 		desk_list_release(out);
@@ -488,7 +470,6 @@ int desk_membership_list(struct db *db, const struct desk_actor *a, int64_t user
 {
 	struct buf sql = BUF_INIT(2048);
 	struct db_args args = {0};
-	struct db_stmt *st;
 	const char *key;
 	int64_t one;
 	int rc;
@@ -496,14 +477,11 @@ int desk_membership_list(struct db *db, const struct desk_actor *a, int64_t user
 	out->count = -1;
 	if (!desk_is_staff(a))
 		return HELPO_EFORBIDDEN;
-	if (!p->sort || !strcmp(p->sort, "id"))
-		key = "m.id";
-	else if (!strcmp(p->sort, "created_at"))
-		key = "m.created_at";
-	else if (!strcmp(p->sort, "updated_at"))
-		key = "m.updated_at";
-	else
-		return HELPO_EINVAL;
+	{
+		static const char *const keys[] = {"m.id", "m.created_at", "m.updated_at"};
+		if (!(key = page_std_key(p->sort, keys)))
+			return HELPO_EINVAL;
+	}
 	if (user_id && (rc = db_int(db, &one, "SELECT 1 FROM users WHERE id = ?", "i", user_id)))
 		return rc;
 	if (group_id && (rc = db_int(db, &one, "SELECT 1 FROM groups WHERE id = ?", "i", group_id)))
@@ -517,21 +495,7 @@ int desk_membership_list(struct db *db, const struct desk_actor *a, int64_t user
 		buf_adds(&sql, " AND m.group_id = ?");
 		db_args_int(&args, group_id);
 	}
-	if ((rc = page_where(&sql, &args, p, key, "m.id")) ||
-	    (rc = page_tail(&sql, &args, p, key, "m.id")) ||
-	    (rc = db_query_args(db, &st, sql.data, &args)))
-		goto out;
-	out->rows = json_array();
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (!page_accept(out, p, db_col_int(st, 0), db_col_int(st, 1)))
-			break;
-		json_array_append_new(out->rows, membership_row_at(st, 1));
-	}
-	db_done(st);
-	if (rc >= 0)
-		rc = 0;
-	page_finish(out, p);
-out:
+	rc = page_run(db, &sql, &args, p, key, "m.id", membership_row_at, out);
 	buf_release(&sql);
 	if (rc)
 		desk_list_release(out);

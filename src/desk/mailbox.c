@@ -335,39 +335,21 @@ int desk_mailbox_list(struct db *db, const struct desk_actor *a, const struct de
 {
 	struct buf sql = BUF_INIT(1024);
 	struct db_args args = {0};
-	struct db_stmt *st;
 	const char *key;
 	int rc;
 	memset(out, 0, sizeof *out);
 	out->count = -1;
 	if (!desk_is_staff(a))
 		return HELPO_EFORBIDDEN;
-	if (!p->sort || !strcmp(p->sort, "id"))
-		key = "m.id";
-	else if (!strcmp(p->sort, "created_at"))
-		key = "m.created_at";
-	else if (!strcmp(p->sort, "updated_at"))
-		key = "m.updated_at";
-	else
-		return HELPO_EINVAL;
+	{
+		static const char *const keys[] = {"m.id", "m.created_at", "m.updated_at"};
+		if (!(key = page_std_key(p->sort, keys)))
+			return HELPO_EINVAL;
+	}
 	if (!p->cursor && (rc = db_int(db, &out->count, "SELECT count(*) FROM mailboxes", "")))
 		return rc;
 	buf_addf(&sql, "SELECT %s, " MAILBOX_COLS " FROM mailboxes m WHERE 1 = 1", key);
-	if ((rc = page_where(&sql, &args, p, key, "m.id")) ||
-	    (rc = page_tail(&sql, &args, p, key, "m.id")) ||
-	    (rc = db_query_args(db, &st, sql.data, &args)))
-		goto out;
-	out->rows = json_array();
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (!page_accept(out, p, db_col_int(st, 0), db_col_int(st, 1)))
-			break;
-		json_array_append_new(out->rows, mailbox_row_at(st, 1));
-	}
-	db_done(st);
-	if (rc >= 0)
-		rc = 0;
-	page_finish(out, p);
-out:
+	rc = page_run(db, &sql, &args, p, key, "m.id", mailbox_row_at, out);
 	buf_release(&sql);
 	if (rc)
 		desk_list_release(out);

@@ -366,39 +366,21 @@ int desk_org_list(struct db *db, const struct desk_actor *a, const struct desk_p
 {
 	struct buf sql = BUF_INIT(2048);
 	struct db_args args = {0};
-	struct db_stmt *st;
 	const char *key;
 	int rc;
 	memset(out, 0, sizeof *out);
 	out->count = -1;
-	if (!p->sort || !strcmp(p->sort, "id"))
-		key = "o.id";
-	else if (!strcmp(p->sort, "created_at"))
-		key = "o.created_at";
-	else if (!strcmp(p->sort, "updated_at"))
-		key = "o.updated_at";
-	else
-		return HELPO_EINVAL;
+	{
+		static const char *const keys[] = {"o.id", "o.created_at", "o.updated_at"};
+		if (!(key = page_std_key(p->sort, keys)))
+			return HELPO_EINVAL;
+	}
 	buf_addf(&sql, "SELECT %s, " ORG_COLS " FROM organizations o WHERE 1 = 1", key);
 	if (a->role == DESK_END_USER) {
 		buf_adds(&sql, " AND o.id = ?");
 		db_args_int(&args, a->org_id ? a->org_id : -1);
 	}
-	if ((rc = page_where(&sql, &args, p, key, "o.id")) ||
-	    (rc = page_tail(&sql, &args, p, key, "o.id")) ||
-	    (rc = db_query_args(db, &st, sql.data, &args)))
-		goto out;
-	out->rows = json_array();
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (!page_accept(out, p, db_col_int(st, 0), db_col_int(st, 1)))
-			break;
-		json_array_append_new(out->rows, org_row_at(st, 1));
-	}
-	db_done(st);
-	if (rc >= 0)
-		rc = 0;
-	page_finish(out, p);
-out:
+	rc = page_run(db, &sql, &args, p, key, "o.id", org_row_at, out);
 	buf_release(&sql);
 	if (rc)
 		desk_list_release(out);

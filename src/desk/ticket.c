@@ -1085,22 +1085,7 @@ int desk_ticket_list(struct db *db, const struct desk_actor *a, const struct des
 		buf_reset(&sql);
 	}
 	buf_addf(&sql, "SELECT %s, " TICKET_COLS " FROM tickets t WHERE %s", key, where.data);
-	page_where(&sql, &args, p, key, "t.id");
-	if ((rc = page_tail(&sql, &args, p, key, "t.id")))
-		goto out;
-	if ((rc = db_query_args(db, &st, sql.data, &args)))
-		goto out;
-	out->rows = json_array();
-	while ((rc = db_step(st)) == DB_ROW) {
-		/* columns are shifted by one: column 0 is the sort key */
-		if (!page_accept(out, p, db_col_int(st, 0), db_col_int(st, 1)))
-			break;
-		json_array_append_new(out->rows, desk_ticket_row_at(st, 1));
-	}
-	db_done(st);
-	if (rc >= 0)
-		rc = 0;
-	page_finish(out, p);
+	rc = page_run(db, &sql, &args, p, key, "t.id", desk_ticket_row_at, out);
 	if (!rc && !desk_is_staff(a)) {
 		size_t i;
 		json_t *t;

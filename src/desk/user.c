@@ -715,7 +715,6 @@ int desk_user_list(struct db *db, const struct desk_actor *a, const struct desk_
 	struct buf sql = BUF_INIT(8192), pat = BUF_INIT(HELPO_MAX_QUERY_BYTES * 2 + 4);
 	char email[HELPO_MAX_EMAIL_BYTES + 1];
 	struct db_args args = {0};
-	struct db_stmt *st;
 	const char *key = user_sort_expr(p->sort);
 	int rc;
 
@@ -772,21 +771,7 @@ int desk_user_list(struct db *db, const struct desk_actor *a, const struct desk_
 		buf_adds(&sql, " AND u.external_id = ?");
 		db_args_text(&args, f->external_id);
 	}
-	if ((rc = page_where(&sql, &args, p, key, "u.id")) ||
-	    (rc = page_tail(&sql, &args, p, key, "u.id")))
-		goto out;
-	if ((rc = db_query_args(db, &st, sql.data, &args)))
-		goto out;
-	out->rows = json_array();
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (!page_accept(out, p, db_col_int(st, 0), db_col_int(st, 1)))
-			break;
-		json_array_append_new(out->rows, user_row_at(st, 1));
-	}
-	db_done(st);
-	if (rc >= 0)
-		rc = 0;
-	page_finish(out, p);
+	rc = page_run(db, &sql, &args, p, key, "u.id", user_row_at, out);
 out:
 	buf_release(&sql);
 	buf_release(&pat);
