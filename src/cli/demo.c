@@ -1862,6 +1862,25 @@ static int admin_exists(struct demo *d, bool *exists)
 	return 0;
 }
 
+/* The demo's support address, made last so the seeded history queues no mail: new replies
+ * and new tickets from now on do (they wait in the outbox until smtp_url is set), and
+ * `helpo mail-in --data DIR --mailbox support@helpo.test < message.eml` opens a ticket. */
+static int make_mailbox(struct demo *d)
+{
+	struct desk_actor sys = {0, DESK_ADMIN, 0};
+	struct desk_err err = {{0}, {0}};
+	json_t *out = NULL;
+	json_t *in = json_pack("{s:s,s:s,s:I,s:s,s:s}", "email", "support@helpo.test", "name",
+			       "Helpo Demo Support", "group_id", (json_int_t)d->group_id[G_SUPPORT],
+			       "locale", "en", "signature", "— The Helpo demo team");
+	int rc = in ? desk_mailbox_create(d->db, &sys, in, &out, &err) : HELPO_ENOMEM;
+	if (rc)
+		log_error("demo: mailbox: %s %s", err.field, err.message);
+	json_decref(in);
+	json_decref(out);
+	return rc;
+}
+
 int demo_run(struct db *db, char *admin_email, size_t elen, char *admin_password, size_t plen)
 {
 	struct demo *d = calloc(1, sizeof *d);
@@ -1891,7 +1910,7 @@ int demo_run(struct db *db, char *admin_email, size_t elen, char *admin_password
 		goto out;
 	}
 	if ((rc = stamp(d, 0)) || (rc = make_people(d, admin_password, plen)) ||
-	    (rc = make_tickets(d)) || (rc = backdate(d)))
+	    (rc = make_tickets(d)) || (rc = backdate(d)) || (rc = make_mailbox(d)))
 		goto out;
 	snprintf(admin_email, elen, "%s", DEMO_ADMIN_EMAIL);
 out:
