@@ -32,6 +32,7 @@ check:
 	scripts/bootstrap check
 	scripts/checksrc
 	scripts/check-openapi
+	scripts/check-locales
 	$(MAKE) build-san/build.ninja
 	ninja -C build-san
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \

@@ -25,6 +25,8 @@
 #define HELPO_MAX_PASSWORD_BYTES 1024          /* password length accepted */
 #define HELPO_MIN_PASSWORD_BYTES 8             /* shortest password accepted */
 #define HELPO_MAX_IDEMPOTENCY_KEY_BYTES 255    /* Idempotency-Key header */
+#define HELPO_MAX_ACCEPT_LANGUAGE_BYTES 4096     /* Accept-Language bytes read */
+#define HELPO_MAX_ACCEPT_LANGUAGE_RANGES 64     /* language ranges read from it */
 
 /* E-mail (src/mail/) */
 #define HELPO_MAX_MESSAGE_BYTES (32 * 1024 * 1024) /* one raw message; mail-in exits 65 past it */
