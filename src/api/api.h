@@ -24,6 +24,11 @@ extern const struct route api_session_routes[];
 extern const struct route api_mailbox_routes[];      /* recipient_addresses */
 extern const struct route api_attachment_routes[];   /* attachments, uploads */
 extern const struct route api_mail_admin_routes[];   /* mail quarantine */
+extern const struct route api_help_center_routes[];  /* help_center: KB categories ... */
+extern const struct route api_view_routes[];         /* views */
+extern const struct route api_macro_routes[];        /* macros */
+extern const struct route api_live_routes[];         /* stream (SSE), presence */
+extern const struct route api_token_routes[];        /* api_tokens */
 
 /* Responses */
 void api_reply(struct http_req *r, int status, json_t *body); /* steals body */

@@ -15,6 +15,7 @@
 #include "db/db.h"
 #include "desk/desk.h"
 #include <jansson.h>
+#include <sys/types.h>
 
 struct MHD_Connection;
 
@@ -44,14 +45,35 @@ struct http_req {
 	struct desk_actor actor;
 	bool authed;
 	bool via_session;      /* authenticated by cookie (CSRF applies) */
+	char csrf[64];         /* the session's CSRF token when via_session (pages embed it in
+				* forms and check the posted "csrf_token" field themselves) */
 	/* response */
 	int status;
 	json_t *resp;          /* owned: serialized and freed by the server */
 	char *raw;             /* owned: non-JSON body (freed by the server) */
 	size_t raw_len;
 	const char *content_type; /* for raw */
+	const char *csp;       /* Content-Security-Policy; NULL = HTTP_CSP_API (sandbox) */
+	const char *cache_control; /* NULL = "no-store" */
 	struct buf headers;    /* extra "Name: value\n" lines */
+	/* Streaming response (Server-Sent Events): a handler sets stream_fn instead of resp/raw.
+	 * The server answers r->status (200) with content_type and hands stream_fn to MHD as the
+	 * content reader (MHD_create_response_from_callback semantics: return bytes written,
+	 * MHD_CONTENT_READER_END_OF_STREAM, or 0 only after suspending the connection r->conn,
+	 * which the stream owner resumes when data is ready). stream_free(stream_cls) runs when
+	 * the response is destroyed. The owner must not touch r after the handler returns. */
+	ssize_t (*stream_fn)(void *cls, uint64_t pos, char *buf, size_t max);
+	void (*stream_free)(void *cls);
+	void *stream_cls;
 };
+
+/* Content-Security-Policy values. API answers (JSON, downloads) may never run anything; HTML
+ * pages (portal, KB, agent app) run only our own scripts and styles, never inline code. */
+#define HTTP_CSP_API "default-src 'none'; frame-ancestors 'none'; sandbox"
+#define HTTP_CSP_PAGE                                                                      \
+	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "  \
+	"connect-src 'self'; font-src 'self'; media-src 'self'; frame-src 'self'; "        \
+	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
 typedef void (*http_handler)(struct http_req *r);
 
@@ -67,6 +89,16 @@ const char *http_query(struct http_req *r, const char *name); /* query-string va
 const char *http_header(struct http_req *r, const char *name);
 const char *http_cookie(struct http_req *r, const char *name);
 void http_add_header(struct http_req *r, const char *name, const char *value);
+
+/* Pages outside /api/v2 (the server tries them in this order for GET/HEAD/POST on any path
+ * not under /api/): each returns true when it answered r (status + raw body), false when the
+ * path is not its own. static.c serves the embedded web/ tree (/agent, /assets/, /widget.js);
+ * portal/ serves the customer portal (/, /requests, /login, ...) and the knowledge base
+ * (/hc/...). Authentication by session cookie has run (r->authed, r->actor, r->csrf); pages
+ * check CSRF on their own forms. */
+bool http_static_serve(struct http_req *r);
+bool portal_serve(struct http_req *r);
+bool kb_pages_serve(struct http_req *r);
 
 /* Routing (router.c): finds the route, fills r->params. 0, HELPO_ENOTFOUND (no path), or
  * HELPO_EINVAL (path exists, method does not: 405). */

@@ -13,6 +13,8 @@ static const struct route *const tables[] = {
 	api_session_routes, api_ticket_routes, api_request_routes, api_user_routes,
 	api_org_routes,     api_group_routes,  api_membership_routes, api_search_routes,
 	api_mailbox_routes, api_attachment_routes, api_mail_admin_routes,
+	api_help_center_routes, api_view_routes, api_macro_routes, api_live_routes,
+	api_token_routes,
 };
 
 /* Matches one pattern; fills params. */

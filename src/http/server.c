@@ -11,6 +11,7 @@
 #include "http/http.h"
 #include "http/ratelimit.h"
 #include "api/api.h"
+#include "live/live.h"
 #include "util/crypto.h"
 #include "util/limits.h"
 #include "util/log.h"
@@ -152,6 +153,11 @@ static void note_login(struct http_req *r, const char *user, bool ok)
 	}
 }
 
+static bool is_api_path(const char *path)
+{
+	return !strncmp(path, "/api/", 5) || !strcmp(path, "/api");
+}
+
 /* Returns 0 when authenticated or no credentials were given (r->authed tells), -1 when a
  * response (401/429/403) has been set. */
 static int authenticate(struct http_req *r)
@@ -159,6 +165,8 @@ static int authenticate(struct http_req *r)
 	const char *h = http_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
 	const char *cookie;
 	int rc;
+	if (!is_api_path(r->path))
+		h = NULL; /* pages know only the session cookie */
 	if (h && !strncasecmp(h, "Bearer ", 7)) {
 		const char *tok = h + 7;
 		if (rate_limited(r, NULL))
@@ -213,6 +221,9 @@ static int authenticate(struct http_req *r)
 			return 0; /* a stale cookie is no credential at all */
 		r->authed = true;
 		r->via_session = true;
+		snprintf(r->csrf, sizeof r->csrf, "%s", csrf);
+		if (!is_api_path(r->path))
+			return 0; /* pages check the CSRF field of their own forms */
 		if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD")) {
 			const char *t = http_header(r, "X-CSRF-Token");
 			if (!t || !crypto_equal(t, csrf)) {
@@ -227,10 +238,25 @@ static int authenticate(struct http_req *r)
 
 /* ---- dispatch ---- */
 
+/* Pages outside /api/: the embedded web/ tree, then the portal and the knowledge base. */
+static bool dispatch_page(struct http_req *r)
+{
+	if (http_static_serve(r))
+		return true;
+	if (!r->db || strcmp(r->path, "/healthz") == 0)
+		return false;
+	if (authenticate(r))
+		return true;
+	return kb_pages_serve(r) || portal_serve(r);
+}
+
 static void dispatch(struct http_req *r)
 {
 	const struct route *rt = NULL;
-	int rc = router_match(r, &rt);
+	int rc;
+	if (!is_api_path(r->path) && dispatch_page(r))
+		return;
+	rc = router_match(r, &rt);
 	if (rc == HELPO_ENOTFOUND) {
 		api_error(r, 404, "InvalidEndpoint", "Not found");
 		return;
@@ -263,9 +289,9 @@ static void add_headers(struct MHD_Response *resp, struct http_req *r)
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
-	MHD_add_response_header(resp, "Content-Security-Policy",
-				"default-src 'none'; frame-ancestors 'none'; sandbox");
+	MHD_add_response_header(resp, "Cache-Control",
+				r->cache_control ? r->cache_control : "no-store");
+	MHD_add_response_header(resp, "Content-Security-Policy", r->csp ? r->csp : HTTP_CSP_API);
 	while (*p) {
 		char *name = p, *val, *nl;
 		nl = strchr(name, '\n');
@@ -288,6 +314,21 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct http_req *r)
 	enum MHD_Result ret;
 	char *text = NULL;
 	size_t len = 0;
+	if (r->stream_fn) {
+		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, r->stream_fn,
+							 r->stream_cls, r->stream_free);
+		if (!resp) {
+			if (r->stream_free)
+				r->stream_free(r->stream_cls);
+			return MHD_NO;
+		}
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+					r->content_type ? r->content_type : "text/event-stream");
+		add_headers(resp, r);
+		ret = MHD_queue_response(c, (unsigned)r->status, resp);
+		MHD_destroy_response(resp);
+		return ret;
+	}
 	if (r->raw) {
 		text = r->raw;
 		len = r->raw_len;
@@ -490,7 +531,7 @@ int http_serve(const struct conf *conf, const char *db_path)
 	signal(SIGPIPE, SIG_IGN);
 	d = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-			MHD_USE_TURBO,
+			MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME,
 		0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)conf->http_threads,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)conf->connection_timeout_s,
@@ -502,10 +543,16 @@ int http_serve(const struct conf *conf, const char *db_path)
 		log_error("cannot listen on %s (in use, or not a local address?)", conf->listen);
 		return HELPO_EIO;
 	}
+	if (live_start(db_path, conf)) {
+		log_error("cannot start the realtime feed");
+		MHD_stop_daemon(d);
+		return HELPO_EIO;
+	}
 	log_info("helpo serving on http://%s (%d threads)", conf->listen, conf->http_threads);
 	while (!stop_requested)
 		pause();
 	log_info("stopping: no new connections; finishing in-flight requests");
+	live_stop(); /* ends open event streams, so they do not hold the shutdown */
 	MHD_quiesce_daemon(d);
 	deadline = time_mono_ms() + 30000;
 	while (atomic_load(&srv.inflight) > 0 && time_mono_ms() < deadline)

@@ -191,20 +191,26 @@ const char *i18n_negotiate(const char *accept_language)
 static void catalogs_load(void)
 {
 #ifdef HAVE_LOCALE_CATALOGS
+	/* Every embedded "AREA/LANG.json" of a language is merged into that language's catalog
+	 * (scripts/check-locales rejects a key defined in two areas). */
 	for (int i = 0; i < LANG_COUNT; i++) {
 		char want[16];
-		snprintf(want, sizeof want, "%s.json", i18n_langs[i]);
-		for (size_t j = 0; locale_catalogs_embedded[j].name; j++) {
+		size_t wl;
+		snprintf(want, sizeof want, "/%s.json", i18n_langs[i]);
+		wl = strlen(want);
+		catalogs[i] = json_object();
+		for (size_t j = 0; catalogs[i] && locale_catalogs_embedded[j].name; j++) {
+			const char *name = locale_catalogs_embedded[j].name;
+			size_t nl = strlen(name);
 			json_error_t err;
 			json_t *root;
-			if (strcmp(locale_catalogs_embedded[j].name, want))
+			if (nl < wl || strcmp(name + nl - wl, want))
 				continue;
 			root = json_loadb(locale_catalogs_embedded[j].data,
 			                  locale_catalogs_embedded[j].len, 0, &err);
 			if (json_is_object(root))
-				catalogs[i] = root;
-			else
-				json_decref(root); /* broken catalog: behaves as missing */
+				json_object_update_missing(catalogs[i], root);
+			json_decref(root); /* a broken area file behaves as missing */
 		}
 	}
 #endif
@@ -276,4 +282,64 @@ int i18n_text(const char *lang, const char *key, long count, struct buf *out)
 		out->data[old] = '\0';
 	}
 	return rc;
+}
+
+int i18n_format(const char *lang, const char *key, long count, const char *const *vars,
+		struct buf *out)
+{
+	struct buf tmp = BUF_INIT(out ? out->max : 0);
+	const char *p;
+	int rc;
+	if (!out)
+		return HELPO_EINVAL;
+	rc = i18n_text(lang, key, count, &tmp);
+	for (p = tmp.data; !rc && p && *p;) {
+		const char *open = strchr(p, '{'), *close;
+		bool done = false;
+		if (!open) {
+			rc = buf_adds(out, p);
+			break;
+		}
+		rc = buf_add(out, p, (size_t)(open - p));
+		close = strchr(open, '}');
+		for (size_t i = 0; !rc && close && vars && vars[i] && vars[i + 1]; i += 2) {
+			size_t nl = strlen(vars[i]);
+			if ((size_t)(close - open - 1) == nl && !strncmp(open + 1, vars[i], nl)) {
+				rc = buf_adds(out, vars[i + 1]);
+				done = true;
+				break;
+			}
+		}
+		if (!rc && !done)
+			rc = buf_add(out, open, 1);
+		p = done ? close + 1 : open + 1;
+	}
+	buf_release(&tmp);
+	return rc;
+}
+
+static char *catalog_json[LANG_COUNT];
+static size_t catalog_json_len[LANG_COUNT];
+static pthread_mutex_t catalog_json_lock = PTHREAD_MUTEX_INITIALIZER;
+
+const char *i18n_catalog_json(const char *lang, size_t *len)
+{
+	int id = lang_id(lang);
+	const char *s;
+	if (id < 0)
+		id = LANG_EN;
+	pthread_mutex_lock(&catalog_json_lock);
+	if (!catalog_json[id] && catalog(id)) {
+		json_t *all = json_deep_copy(catalog(id));
+		if (all && catalog(LANG_EN))
+			json_object_update_missing(all, catalog(LANG_EN));
+		catalog_json[id] = all ? json_dumps(all, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+		catalog_json_len[id] = catalog_json[id] ? strlen(catalog_json[id]) : 0;
+		json_decref(all);
+	}
+	s = catalog_json[id];
+	if (len)
+		*len = catalog_json_len[id];
+	pthread_mutex_unlock(&catalog_json_lock);
+	return s;
 }

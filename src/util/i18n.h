@@ -1,6 +1,7 @@
 /*
- * i18n.h — UI string catalogs (locale/{en,lv,lt,ru,eo}.json, compiled into the binary),
- * CLDR cardinal plural rules and Accept-Language negotiation for the workspace, portal and KB.
+ * i18n.h — UI string catalogs (locale/AREA/{en,lv,lt,ru,eo}.json, merged per language and
+ * compiled into the binary), CLDR cardinal plural rules and Accept-Language negotiation for the
+ * workspace, portal and KB.
  *
  * Catalog shape: {"key": "text"} or {"key": {"one": "...", "other": "..."}} for a plural
  * message, whose forms are the CLDR categories of the language (see i18n_plural_forms).
@@ -77,5 +78,21 @@ int i18n_text(const char *lang, const char *key, long count, struct buf *out);
 
 /* 1 when `key` exists in lang's own catalog (no fallback), else 0. For tests and tools. */
 int i18n_has(const char *lang, const char *key);
+
+/*
+ * As i18n_text, then also replaces named placeholders: vars is NULL or a NULL-terminated
+ * list of name/value pairs {"name", "Ana", "id", "42", NULL}; "{name}" becomes "Ana".
+ * Values are inserted verbatim (plain text: escape the result for its output context).
+ * Placeholders not listed are copied as-is.
+ */
+int i18n_format(const char *lang, const char *key, long count, const char *const *vars,
+		struct buf *out);
+
+/*
+ * The whole merged catalog of a language (all areas, English filling missing keys) as
+ * compact JSON, for the browser (the agent app fetches /agent/locale/LANG.json). Static,
+ * built once per language; NULL only on OOM. *len gets its length.
+ */
+const char *i18n_catalog_json(const char *lang, size_t *len);
 
 #endif

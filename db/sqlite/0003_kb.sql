@@ -1,0 +1,1 @@
+-- 0003_kb.sql — (placeholder: filled in by the work on issue 4)

@@ -1,0 +1,1 @@
+-- 0004_views_macros.sql — (placeholder: filled in by the work on issue 4)

@@ -1,0 +1,1 @@
+-- 0005_portal.sql — (placeholder: filled in by the work on issue 4)

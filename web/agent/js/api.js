@@ -1,0 +1,35 @@
+// api.js — the one way the agent app talks to Helpo: fetch() against the public /api/v2 with
+// the session cookie, the CSRF token on every write, JSON in and out, errors as ApiError.
+let csrf = null;
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super((body && (body.description || body.error)) || `HTTP ${status}`);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+export function setCsrf(token) { csrf = token; }
+
+// api('GET', '/tickets/1') -> parsed JSON (null for 204). path is relative to /api/v2 unless it
+// starts with /api/. body: an object (sent as JSON), or {raw: Blob|File, type} for uploads.
+export async function api(method, path, body) {
+  const url = path.startsWith('/api/') ? path : '/api/v2' + path;
+  const headers = { Accept: 'application/json' };
+  let payload;
+  if (body && body.raw !== undefined) {
+    payload = body.raw;
+    headers['Content-Type'] = body.type || 'application/octet-stream';
+  } else if (body !== undefined) {
+    payload = JSON.stringify(body);
+    headers['Content-Type'] = 'application/json';
+  }
+  if (method !== 'GET' && method !== 'HEAD' && csrf) headers['X-CSRF-Token'] = csrf;
+  const res = await fetch(url, { method, headers, body: payload, credentials: 'same-origin' });
+  const text = res.status === 204 ? '' : await res.text();
+  let data = null;
+  if (text) { try { data = JSON.parse(text); } catch { data = { error: text }; } }
+  if (!res.ok) throw new ApiError(res.status, data);
+  return data;
+}
