@@ -52,6 +52,12 @@ void api_list_reply(struct http_req *r, const char *key, struct desk_list *l,
 void api_add_url(struct http_req *r, json_t *rec, const char *url_fmt);
 /* Makes the relative attachment URLs in a comments array absolute (Zendesk's shape). */
 void api_attachment_urls(struct http_req *r, json_t *comments);
+/* Zendesk sideloading: for a 200 JSON answer to a GET with ?include=users,groups,organizations,
+ * adds "users"/"groups"/"organizations" arrays with the records referenced by the answer's
+ * ticket(s), comments, request(s) or search results (requester/submitter/assignee/author/
+ * collaborators, group_id, organization_id), each authorized for the caller (invisible ones are
+ * left out), at most 100 per kind. Called by the server after every API GET handler. */
+void api_sideload(struct http_req *r);
 /* Parses a comma-separated id list (?ids=1,2,3) into out (max n); -1 on bad input (400 sent). */
 int api_ids(struct http_req *r, const char *param, int64_t *out, int max);
 

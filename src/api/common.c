@@ -406,3 +406,97 @@ void api_attachment_urls(struct http_req *r, json_t *comments)
 	}
 }
 
+
+/* ---- sideloading (?include=users,groups,organizations) ---- */
+
+#define SIDELOAD_MAX 100 /* distinct ids per kind; more are left out */
+
+struct id_set {
+	int64_t ids[SIDELOAD_MAX];
+	int n;
+};
+
+static void id_add(struct id_set *s, json_t *v)
+{
+	int64_t id = json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
+	if (id <= 0 || s->n >= SIDELOAD_MAX)
+		return;
+	for (int i = 0; i < s->n; i++)
+		if (s->ids[i] == id)
+			return;
+	s->ids[s->n++] = id;
+}
+
+static void collect(json_t *rec, struct id_set *users, struct id_set *groups,
+		    struct id_set *orgs)
+{
+	static const char *const user_keys[] = {"requester_id", "submitter_id", "assignee_id",
+						"author_id", NULL};
+	size_t i;
+	json_t *v;
+	if (!json_is_object(rec))
+		return;
+	for (int k = 0; user_keys[k]; k++)
+		id_add(users, json_object_get(rec, user_keys[k]));
+	json_array_foreach(json_object_get(rec, "collaborator_ids"), i, v) id_add(users, v);
+	id_add(groups, json_object_get(rec, "group_id"));
+	id_add(orgs, json_object_get(rec, "organization_id"));
+}
+
+static bool include_has(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = list; p && *p;) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (len == n && !strncmp(p, name, n))
+			return true;
+		p = e ? e + 1 : NULL;
+	}
+	return false;
+}
+
+void api_sideload(struct http_req *r)
+{
+	static const char *const keys[] = {"ticket", "tickets", "comments", "request",
+					   "requests", "results", NULL};
+	const char *inc = http_query(r, "include");
+	struct id_set users = {0}, groups = {0}, orgs = {0};
+	if (!inc || !json_is_object(r->resp) || r->status != 200 || strlen(inc) > 200)
+		return;
+	for (int k = 0; keys[k]; k++) {
+		json_t *v = json_object_get(r->resp, keys[k]), *row;
+		size_t i;
+		if (json_is_array(v))
+			json_array_foreach(v, i, row) collect(row, &users, &groups, &orgs);
+		else
+			collect(v, &users, &groups, &orgs);
+	}
+	if (include_has(inc, "users")) {
+		json_t *arr = json_array();
+		for (int i = 0; i < users.n; i++) {
+			json_t *u;
+			if (!desk_user_get(r->db, &r->actor, users.ids[i], &u))
+				json_array_append_new(arr, u);
+		}
+		json_object_set_new(r->resp, "users", arr);
+	}
+	if (include_has(inc, "groups")) {
+		json_t *arr = json_array();
+		for (int i = 0; i < groups.n; i++) {
+			json_t *g;
+			if (!desk_group_get(r->db, &r->actor, groups.ids[i], &g))
+				json_array_append_new(arr, g);
+		}
+		json_object_set_new(r->resp, "groups", arr);
+	}
+	if (include_has(inc, "organizations")) {
+		json_t *arr = json_array();
+		for (int i = 0; i < orgs.n; i++) {
+			json_t *o;
+			if (!desk_org_get(r->db, &r->actor, orgs.ids[i], &o))
+				json_array_append_new(arr, o);
+		}
+		json_object_set_new(r->resp, "organizations", arr);
+	}
+}

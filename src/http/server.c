@@ -281,6 +281,8 @@ static void dispatch(struct http_req *r)
 		return;
 	}
 	rt->fn(r);
+	if (!strcmp(r->method, "GET"))
+		api_sideload(r);
 }
 
 static void add_headers(struct MHD_Response *resp, struct http_req *r)
