@@ -100,7 +100,12 @@ static void set_base_url(struct http_req *r)
 
 static void unauthorized(struct http_req *r)
 {
-	http_add_header(r, "WWW-Authenticate", "Basic realm=\"Helpo\"");
+	/* A browser's fetch() (Sec-Fetch-Mode other than "navigate") must not get a Basic
+	 * challenge: the browser would pop up a password dialog (or hang headless) instead of
+	 * letting the app show its own sign-in form. */
+	const char *mode = http_header(r, "Sec-Fetch-Mode");
+	if (!(mode && strcmp(mode, "navigate")) && !http_header(r, "X-Requested-With"))
+		http_add_header(r, "WWW-Authenticate", "Basic realm=\"Helpo\"");
 	api_error(r, 401, "Couldn't authenticate you", "Couldn't authenticate you");
 }
 
@@ -290,7 +295,10 @@ static void add_headers(struct MHD_Response *resp, struct http_req *r)
 	char *p = r->headers.data;
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	/* pages: same-origin, so the browser sends a real Origin on our own form posts */
+	MHD_add_response_header(resp, "Referrer-Policy",
+				r->csp == NULL || strcmp(r->csp, HTTP_CSP_PAGE) ? "no-referrer"
+										: "same-origin");
 	MHD_add_response_header(resp, "Cache-Control",
 				r->cache_control ? r->cache_control : "no-store");
 	MHD_add_response_header(resp, "Content-Security-Policy", r->csp ? r->csp : HTTP_CSP_API);
