@@ -100,11 +100,11 @@ static void set_base_url(struct http_req *r)
 
 static void unauthorized(struct http_req *r)
 {
-	/* A browser's fetch() (Sec-Fetch-Mode other than "navigate") must not get a Basic
-	 * challenge: the browser would pop up a password dialog (or hang headless) instead of
-	 * letting the app show its own sign-in form. */
-	const char *mode = http_header(r, "Sec-Fetch-Mode");
-	if (!(mode && strcmp(mode, "navigate")) && !http_header(r, "X-Requested-With"))
+	/* A browser's fetch() (Sec-Fetch-Dest other than "document"; Node's fetch sends no
+	 * Sec-Fetch-Dest) must not get a Basic challenge: the browser would pop up a password
+	 * dialog (or hang headless) instead of letting the app show its own sign-in form. */
+	const char *dest = http_header(r, "Sec-Fetch-Dest");
+	if (!(dest && strcmp(dest, "document")) && !http_header(r, "X-Requested-With"))
 		http_add_header(r, "WWW-Authenticate", "Basic realm=\"Helpo\"");
 	api_error(r, 401, "Couldn't authenticate you", "Couldn't authenticate you");
 }
