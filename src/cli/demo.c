@@ -18,6 +18,7 @@
  */
 #include "cli/cli.h"
 #include "desk/desk.h"
+#include "desk/view.h"
 #include "util/buf.h"
 #include "util/crypto.h"
 #include "util/log.h"
@@ -1881,6 +1882,13 @@ static int make_mailbox(struct demo *d)
 	return rc;
 }
 
+/* Macros, views and the knowledge base: seeded by their modules, wired to the demo groups. */
+static int make_workspace(struct demo *d)
+{
+	int rc = desk_macro_demo(d->db, d->group_id[G_TECHNICAL]);
+	return rc ? fail(d, "seeding the macros", rc) : 0;
+}
+
 int demo_run(struct db *db, char *admin_email, size_t elen, char *admin_password, size_t plen)
 {
 	struct demo *d = calloc(1, sizeof *d);
@@ -1910,7 +1918,8 @@ int demo_run(struct db *db, char *admin_email, size_t elen, char *admin_password
 		goto out;
 	}
 	if ((rc = stamp(d, 0)) || (rc = make_people(d, admin_password, plen)) ||
-	    (rc = make_tickets(d)) || (rc = backdate(d)) || (rc = make_mailbox(d)))
+	    (rc = make_tickets(d)) || (rc = backdate(d)) || (rc = make_mailbox(d)) ||
+	    (rc = make_workspace(d)))
 		goto out;
 	snprintf(admin_email, elen, "%s", DEMO_ADMIN_EMAIL);
 out:
