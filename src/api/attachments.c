@@ -98,7 +98,24 @@ static void attachments_content(struct http_req *r)
 	r->content_type = "application/octet-stream";
 }
 
+/* POST /api/v2/uploads?filename=NAME with the file as the raw body (Zendesk's shape). */
+static void uploads_create(struct http_req *r)
+{
+	struct desk_err err = {0};
+	const char *name = http_query(r, "filename");
+	const char *type = http_header(r, "Content-Type");
+	json_t *up;
+	int rc = desk_upload_create(r->db, &r->actor, name, type, r->body, r->body_len, &up, &err);
+	if (rc) {
+		api_desk_error(r, rc, &err);
+		return;
+	}
+	absolute_urls(r, json_object_get(up, "attachment"));
+	api_reply(r, 201, json_pack("{s:o}", "upload", up));
+}
+
 const struct route api_attachment_routes[] = {
+	{"POST", "/api/v2/uploads", uploads_create, AUTH_USER},
 	{"GET", "/api/v2/attachments/:id", attachments_show, AUTH_USER},
 	{"GET", "/api/v2/attachments/:id/content", attachments_content, AUTH_USER},
 	{NULL, NULL, NULL, AUTH_NONE},

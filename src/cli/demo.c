@@ -19,6 +19,7 @@
 #include "cli/cli.h"
 #include "desk/desk.h"
 #include "desk/view.h"
+#include "desk/kb.h"
 #include "util/buf.h"
 #include "util/crypto.h"
 #include "util/log.h"
@@ -1882,11 +1883,26 @@ static int make_mailbox(struct demo *d)
 	return rc;
 }
 
-/* Macros, views and the knowledge base: seeded by their modules, wired to the demo groups. */
+/* The admin joins every group (so "my groups" views show the demo queue to the person who
+ * signs in first); then macros and the knowledge base, seeded by their modules. */
 static int make_workspace(struct demo *d)
 {
-	int rc = desk_macro_demo(d->db, d->group_id[G_TECHNICAL]);
-	return rc ? fail(d, "seeding the macros", rc) : 0;
+	int rc;
+	for (int g = 0; g < NGROUPS; g++) {
+		json_t *in = json_pack("{s:I,s:I}", "user_id", (json_int_t)d->admin_id, "group_id",
+				       (json_int_t)d->group_id[g]),
+		       *out = NULL;
+		rc = in ? desk_membership_create(d->db, &d->sys, in, &out, &d->err) : HELPO_ENOMEM;
+		json_decref(in);
+		json_decref(out);
+		if (rc)
+			return fail(d, "adding the admin to a group", rc);
+	}
+	if ((rc = desk_macro_demo(d->db, d->group_id[G_TECHNICAL])))
+		return fail(d, "seeding the macros", rc);
+	if ((rc = desk_kb_demo(d->db, d->admin_id)))
+		return fail(d, "seeding the knowledge base", rc);
+	return 0;
 }
 
 int demo_run(struct db *db, char *admin_email, size_t elen, char *admin_password, size_t plen)

@@ -10,6 +10,9 @@
  */
 #include "desk/desk_int.h"
 #include "desk/authz.h"
+#include "util/crypto.h"
+#include "util/text.h"
+#include "util/timeutil.h"
 
 #define ATT_COLS                                                                                 \
 	"a.id, a.file_name, a.content_type, a.size, a.is_inline, a.ticket_id, a.comment_id, "   \
@@ -123,4 +126,83 @@ out:
 		*size = 0;
 	}
 	return rc;
+}
+
+/* ---- API uploads (POST /api/v2/uploads, then "uploads": [token] in a comment) ---- */
+
+#define UPLOAD_TTL_MS (3LL * 24 * 3600 * 1000) /* Zendesk keeps unused uploads for 3 days */
+
+int desk_upload_create(struct db *db, const struct desk_actor *a, const char *file_name,
+		       const char *content_type, const void *data, size_t len, json_t **out,
+		       struct desk_err *err)
+{
+	char token[CRYPTO_TOKEN_CHARS + 1], sha[CRYPTO_SHA256_HEX];
+	int64_t now = time_now_ms(), id = 0;
+	json_t *rec;
+	int rc;
+	*out = NULL;
+	if (!file_name || !*file_name || strlen(file_name) > 255 || !text_utf8_valid(file_name, strlen(file_name)))
+		return desk_fail(err, HELPO_EINVAL, "filename", "is required (1-255 bytes of UTF-8)");
+	if (len > HELPO_MAX_ATTACHMENT_BYTES)
+		return desk_fail(err, HELPO_ETOOBIG, "file", "is too large");
+	if (!content_type || !*content_type || strlen(content_type) > 127 ||
+	    strpbrk(content_type, "\r\n"))
+		content_type = "application/octet-stream";
+	crypto_token(token);
+	crypto_sha256_hex(data, len, sha);
+	if ((rc = db_begin(db)))
+		return rc;
+	/* unused uploads do not pile up: expired ones go whenever a new one comes */
+	rc = db_exec(db, "DELETE FROM attachments WHERE upload_token IS NOT NULL AND "
+			 "ticket_id IS NULL AND created_at < ?", "i", now - UPLOAD_TTL_MS);
+	if (!rc)
+		rc = db_int(db, &id,
+			    "INSERT INTO attachments (upload_token, uploader_id, file_name, "
+			    "content_type, size, sha256, data, created_at) VALUES (?, ?, ?, ?, ?, "
+			    "?, ?, ?) RETURNING id",
+			    "sissisbi", token, a->id, file_name, content_type, (int64_t)len, sha,
+			    data, len, now);
+	if (!rc)
+		rc = db_commit(db);
+	else
+		db_rollback(db);
+	if (rc)
+		return rc;
+	rec = attachment_record(id, file_name, content_type, (int64_t)len, false);
+	*out = rec ? json_pack("{s:s,s:o,s:[O]}", "token", token, "attachment", rec,
+			       "attachments", rec) : NULL;
+	if (*out) {
+		char exp[32];
+		time_iso8601(now + UPLOAD_TTL_MS, exp);
+		json_object_set_new(*out, "expires_at", json_string(exp));
+	}
+	return *out ? 0 : HELPO_ENOMEM;
+}
+
+int desk_uploads_attach(struct db *db, const struct desk_actor *a, json_t *tokens,
+			int64_t ticket_id, int64_t comment_id, struct desk_err *err)
+{
+	size_t i;
+	json_t *t;
+	if (!tokens || json_is_null(tokens))
+		return 0;
+	if (!json_is_array(tokens) || json_array_size(tokens) > HELPO_MAX_ATTACHMENTS)
+		return desk_fail(err, HELPO_EINVAL, "uploads", "must be an array of upload tokens");
+	json_array_foreach(tokens, i, t) {
+		int64_t changed = 0;
+		int rc;
+		if (!json_is_string(t) || json_string_length(t) > CRYPTO_TOKEN_CHARS)
+			return desk_fail(err, HELPO_EINVAL, "uploads", "holds a malformed token");
+		rc = db_int(db, &changed,
+			    "UPDATE attachments SET ticket_id = ?, comment_id = ?, upload_token = NULL "
+			    "WHERE upload_token = ? AND uploader_id = ? AND ticket_id IS NULL "
+			    "RETURNING 1",
+			    "iisi", ticket_id, comment_id, json_string_value(t), a->id);
+		if (rc == HELPO_ENOTFOUND)
+			return desk_fail(err, HELPO_EINVAL, "uploads",
+					 "names an unknown or expired upload");
+		if (rc)
+			return rc;
+	}
+	return 0;
 }

@@ -34,24 +34,31 @@ int desk_auth_token(struct db *db, const char *token, const char *email, struct 
 {
 	char hash[CRYPTO_SHA256_HEX];
 	struct db_stmt *st;
-	int64_t uid = 0;
+	int64_t uid = 0, tid = 0, last = 0, now = time_now_ms();
 	int rc;
 	crypto_sha256_hex(token, strlen(token), hash);
 	rc = db_query(db, &st,
-		      "SELECT t.user_id, u.email FROM api_tokens t JOIN users u ON u.id = t.user_id "
-		      "WHERE t.token_hash = ?",
+		      "SELECT t.user_id, u.email, t.id, coalesce(t.last_used_at, 0) FROM api_tokens t "
+		      "JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?",
 		      "s", hash);
 	if (rc)
 		return rc;
 	if (db_step(st) == DB_ROW) {
 		const char *e = db_col_text(st, 1);
 		/* "email/token:TOKEN": the e-mail must be the token owner's. */
-		if (!email || (e && !strcasecmp(e, email)))
+		if (!email || (e && !strcasecmp(e, email))) {
 			uid = db_col_int(st, 0);
+			tid = db_col_int(st, 2);
+			last = db_col_int(st, 3);
+		}
 	}
 	db_done(st);
 	if (!uid)
 		return HELPO_EAUTH;
+	/* last use, to the minute: most requests write nothing; a failed write is no reason to
+	 * refuse the request */
+	if (now - last > 60000)
+		db_exec(db, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", "ii", now, tid);
 	return desk_actor_load(db, uid, out);
 }
 

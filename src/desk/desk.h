@@ -278,6 +278,17 @@ int desk_attachment_get(struct db *db, const struct desk_actor *a, int64_t id, j
 /* The bytes: *data is malloc'd (caller frees). */
 int desk_attachment_data(struct db *db, const struct desk_actor *a, int64_t id, void **data,
 			 size_t *size, char **content_type, char **file_name);
+/* An API upload (POST /api/v2/uploads): stores the file, unattached, for its uploader only;
+ * *out = {"token", "expires_at", "attachment", "attachments": [..]} (Zendesk's shape).
+ * Unused uploads expire after 3 days. HELPO_EINVAL (bad name), HELPO_ETOOBIG (too large). */
+int desk_upload_create(struct db *db, const struct desk_actor *a, const char *file_name,
+		       const char *content_type, const void *data, size_t len, json_t **out,
+		       struct desk_err *err);
+/* Attaches the uploads named by `tokens` (a JSON array of strings; NULL/null: none) to a new
+ * comment; only the actor's own unattached uploads qualify, anything else is HELPO_EINVAL
+ * ("uploads"). The caller is in the comment's transaction. */
+int desk_uploads_attach(struct db *db, const struct desk_actor *a, json_t *tokens,
+			int64_t ticket_id, int64_t comment_id, struct desk_err *err);
 
 /* ---- install-wide settings (desk/common.c): small named values in the settings table ---- */
 /* *out is malloc'd (caller frees); HELPO_ENOTFOUND when unset. */

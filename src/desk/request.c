@@ -61,8 +61,8 @@ static json_t *to_request(struct db *db, const struct desk_actor *a, json_t *t)
 	return r;
 }
 
-/* The comment of a request, always public: a string or {body, html_body} (new reference,
- * or NULL when absent). */
+/* The comment of a request, always public: a string or {body, html_body, uploads} (new
+ * reference, or NULL when absent). */
 static json_t *public_comment(json_t *c)
 {
 	json_t *out;
@@ -75,6 +75,8 @@ static json_t *public_comment(json_t *c)
 		json_object_set(out, "body", json_object_get(c, "body"));
 	if (json_object_get(c, "html_body"))
 		json_object_set(out, "html_body", json_object_get(c, "html_body"));
+	if (json_object_get(c, "uploads"))
+		json_object_set(out, "uploads", json_object_get(c, "uploads"));
 	json_object_set_new(out, "public", json_true());
 	return out;
 }

@@ -272,6 +272,7 @@ struct comment_in {
 	const char *html;
 	bool is_public;
 	int64_t author_id;
+	json_t *uploads; /* borrowed: tokens from POST /api/v2/uploads, or NULL */
 };
 
 static int parse_comment(json_t *in, struct comment_in *c, bool staff, struct desk_err *err)
@@ -294,6 +295,7 @@ static int parse_comment(json_t *in, struct comment_in *c, bool staff, struct de
 	if ((rc = jcheck_keys(cm, "comment", comment_keys, err)))
 		return rc;
 	c->present = true;
+	c->uploads = json_object_get(cm, "uploads");
 	if ((rc = jget_str(cm, "body", HELPO_MAX_COMMENT_BYTES, &c->body, err)) < 0 ||
 	    (rc = jget_str(cm, "html_body", HELPO_MAX_COMMENT_BYTES, &c->html, err)) < 0 ||
 	    (rc = jget_bool(cm, "public", &c->is_public, err)) < 0 ||
@@ -330,13 +332,18 @@ static int assignee_by_email(struct db *db, json_t *in, int64_t *assignee, struc
 	return 1;
 }
 
-/* Inserts a comment and indexes it; the caller is in a transaction. */
+/* Inserts a comment and indexes it, and moves the ticket's updated_at; the caller is in a
+ * transaction. */
 int desk_comment_insert(struct db *db, int64_t ticket_id, int64_t author_id, const char *body,
 			const char *html_in, bool is_public, const char *via, int64_t now,
 			int64_t *comment_id)
 {
 	int rc = comment_insert(db, ticket_id, author_id, body, html_in, is_public, via, now,
 				comment_id, true);
+	/* a comment is a change of the ticket: updated_at moves (what safe_update compares) */
+	if (!rc)
+		rc = db_exec(db, "UPDATE tickets SET updated_at = ? WHERE id = ? AND updated_at < ?",
+			     "iii", now, ticket_id, now);
 	if (!rc)
 		rc = desk_notify_comment(db, ticket_id, *comment_id, author_id, is_public);
 	return rc;
@@ -575,7 +582,8 @@ int desk_ticket_create_in(struct db *db, const struct desk_actor *a, json_t *in,
 		goto rollback;
 	/* Zendesk: the submitter is the author of the first comment unless one is named */
 	if ((rc = comment_insert(db, id, c.author_id ? c.author_id : submitter, c.body, c.html,
-				 c.is_public, via, now, &cid, false)))
+				 c.is_public, via, now, &cid, false)) ||
+	    (rc = desk_uploads_attach(db, a, c.uploads, id, cid, err)))
 		goto rollback;
 	if (o->comment_id)
 		*o->comment_id = cid;
@@ -789,10 +797,12 @@ int desk_ticket_update_in(struct db *db, const struct desk_actor *a, int64_t id,
 	    (rc = merge_tags(db, id, add_tags, rem_tags, &tags, err)))
 		goto rollback;
 	if (safe && stamp) {
+		/* checked inside the write transaction, so no update can slip in between; compared
+		 * to the second, the precision of the updated_at the API shows */
 		int64_t ts;
 		if (time_parse_iso8601(stamp, &ts) || ts / 1000 != cur.updated_at / 1000) {
 			rc = desk_fail(err, HELPO_ECONFLICT, "updated_stamp",
-				       "the ticket was updated by someone else meanwhile");
+				       "The ticket was updated by someone else since you loaded it");
 			goto rollback;
 		}
 	}
@@ -943,7 +953,8 @@ int desk_ticket_update_in(struct db *db, const struct desk_actor *a, int64_t id,
 		}
 		if ((rc = desk_comment_insert(db, id, author, c.body, c.html, c.is_public,
 					      o->via ? o->via : as_request ? "web" : "api", now,
-					      &cid)))
+					      &cid)) ||
+		    (rc = desk_uploads_attach(db, a, c.uploads, id, cid, err)))
 			goto rollback;
 		if (o->comment_id)
 			*o->comment_id = cid;

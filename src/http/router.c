@@ -6,7 +6,7 @@
 #include "api/api.h"
 #include <errno.h>
 
-extern const struct route http_home_routes[]; /* home.c: "/" and "/healthz" */
+extern const struct route http_home_routes[]; /* home.c: "/healthz" */
 
 static const struct route *const tables[] = {
 	http_home_routes,

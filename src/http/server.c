@@ -12,6 +12,7 @@
 #include "http/ratelimit.h"
 #include "api/api.h"
 #include "live/live.h"
+#include "portal/page.h"
 #include "util/crypto.h"
 #include "util/limits.h"
 #include "util/log.h"
@@ -262,6 +263,10 @@ static void dispatch(struct http_req *r)
 	if (!is_api_path(r->path) && dispatch_page(r))
 		return;
 	rc = router_match(r, &rt);
+	if (rc == HELPO_ENOTFOUND && !is_api_path(r->path) && r->db) {
+		page_error(r, 404, "portal.error.not_found"); /* a person gets a page */
+		return;
+	}
 	if (rc == HELPO_ENOTFOUND) {
 		api_error(r, 404, "InvalidEndpoint", "Not found");
 		return;

@@ -23,6 +23,7 @@
 #include "desk/notify_int.h"
 #include "util/buf.h"
 #include "util/html.h"
+#include "util/i18n.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 #include <curl/curl.h>
@@ -208,6 +209,7 @@ struct facts {
 	char box_email[HELPO_MAX_EMAIL_BYTES + 1];
 	char *box_name, *signature, *subject, *requester_name, *author_name, *body, *html;
 	char *link;
+	json_t *vars; /* outbox.vars: template values that override the ones read here */
 	bool automatic;
 	int64_t ticket_id, comment_id, created_at;
 	json_t *rcpt;
@@ -226,6 +228,7 @@ static void facts_release(struct facts *f)
 	free(f->html);
 	free(f->link);
 	json_decref(f->rcpt);
+	json_decref(f->vars);
 	buf_release(&f->refs);
 }
 
@@ -240,7 +243,7 @@ static int load_row(struct db *db, int64_t id, struct facts *f, int64_t *mailbox
 	struct db_stmt *st;
 	int rc = db_query(db, &st,
 			  "SELECT kind, coalesce(ticket_id, 0), coalesce(comment_id, 0), "
-			  "coalesce(mailbox_id, 0), recipients, message_id, automatic, created_at "
+			  "coalesce(mailbox_id, 0), recipients, message_id, automatic, created_at, vars "
 			  "FROM outbox WHERE id = ?",
 			  "i", id);
 	if (rc)
@@ -254,6 +257,8 @@ static int load_row(struct db *db, int64_t id, struct facts *f, int64_t *mailbox
 		snprintf(f->mid, sizeof f->mid, "%s", db_col_text(st, 5));
 		f->automatic = db_col_int(st, 6) != 0;
 		f->created_at = db_col_int(st, 7);
+		if (!db_col_null(st, 8))
+			f->vars = json_loads(db_col_text(st, 8), 0, NULL);
 		rc = f->rcpt ? 0 : HELPO_EINVAL;
 	} else if (rc == DB_DONE)
 		rc = HELPO_ENOTFOUND;
@@ -385,15 +390,32 @@ static int load_facts(struct db *db, int64_t id, struct facts *f)
 	int rc;
 	if ((rc = db_begin_read(db)))
 		return rc;
-	if (!(rc = load_row(db, id, f, &mailbox_id)) && !(rc = load_mailbox(db, mailbox_id, f)) &&
-	    !(rc = load_ticket(db, f)) && !(rc = load_refs(db, f))) {
-		desk_mail_hostname(db, f->host, sizeof f->host);
-		rc = load_link(db, f);
+	if (!(rc = load_row(db, id, f, &mailbox_id)) && !(rc = load_mailbox(db, mailbox_id, f))) {
+		if (f->ticket_id) {
+			if (!(rc = load_ticket(db, f)))
+				rc = load_refs(db, f);
+		} else { /* mail about no ticket (a portal sign-in link): vars say it all */
+			f->subject = strdup("");
+			f->requester_name = strdup("");
+			f->author_name = strdup("");
+			f->body = strdup("");
+			if (!f->subject || !f->requester_name || !f->author_name || !f->body)
+				rc = HELPO_ENOMEM;
+		}
+		if (!rc) {
+			desk_mail_hostname(db, f->host, sizeof f->host);
+			rc = load_link(db, f);
+		}
 	}
 	db_rollback(db); /* read only */
 	/* outside the read transaction: the first tag ever made stores the install's key */
-	if (!rc)
+	if (!rc && f->ticket_id)
 		rc = desk_ticket_tag(db, f->ticket_id, f->tag);
+	if (!rc && f->vars) { /* the row's own language (the customer's), when it names one */
+		const char *l = i18n_lang(json_string_value(json_object_get(f->vars, "locale")));
+		if (l)
+			snprintf(f->locale, sizeof f->locale, "%s", l);
+	}
 	return rc;
 }
 
@@ -433,6 +455,11 @@ static int build(struct facts *f, struct mail_out_msg *m)
 		{"mailbox_name", f->box_name},
 	};
 	snprintf(tid, sizeof tid, "%lld", (long long)f->ticket_id);
+	for (size_t i = 0; f->vars && i < ARRAY_SIZE(vars); i++) {
+		const char *v = json_string_value(json_object_get(f->vars, vars[i].name));
+		if (v && strcmp(vars[i].name, "comment_html")) /* never raw HTML from vars */
+			vars[i].value = v;
+	}
 	/* comments keep sanitized HTML; without it the text is escaped */
 	if (f->html && *f->html)
 		vars[7].value = f->html;
@@ -469,7 +496,7 @@ static int build(struct facts *f, struct mail_out_msg *m)
 	}
 	if (f->automatic)
 		g_mime_object_set_header(GMIME_OBJECT(msg), "Auto-Submitted", "auto-replied", NULL);
-	else if (!strncmp(f->kind, "notify", 6))
+	else if (!strncmp(f->kind, "notify", 6) || !strncmp(f->kind, "portal_", 7))
 		g_mime_object_set_header(GMIME_OBJECT(msg), "Auto-Submitted", "auto-generated",
 					 NULL);
 	g_mime_object_set_header(GMIME_OBJECT(msg), "X-Loop", f->host, NULL);
@@ -581,7 +608,7 @@ int mail_out_finish(struct db *db, int64_t id, enum mail_out_result r, const cha
 	case MAIL_OUT_SENT:
 		return db_exec(db,
 			       "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts "
-			       "+ 1, last_error = NULL WHERE id = ?",
+			       "+ 1, last_error = NULL, vars = NULL WHERE id = ?",
 			       "ii", now, id);
 	case MAIL_OUT_REQUEUE:
 		return db_exec(db,

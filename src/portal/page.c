@@ -12,6 +12,9 @@
 const char *page_lang(struct http_req *r)
 {
 	const char *l;
+	/* an explicit choice (the language links set the cookie) wins over the stored setting */
+	if ((l = i18n_lang(http_query(r, "lang"))) || (l = i18n_lang(http_cookie(r, "helpo_lang"))))
+		return l;
 	if (r->authed && r->db) {
 		struct db_stmt *st;
 		if (!db_query(r->db, &st, "SELECT locale FROM users WHERE id = ?", "i", r->actor.id)) {
@@ -22,8 +25,6 @@ const char *page_lang(struct http_req *r)
 				return l;
 		}
 	}
-	if ((l = i18n_lang(http_query(r, "lang"))) || (l = i18n_lang(http_cookie(r, "helpo_lang"))))
-		return l;
 	return i18n_negotiate(http_header(r, "Accept-Language"));
 }
 
@@ -100,8 +101,11 @@ void page_begin(struct page *p, struct http_req *r, const char *title, const cha
 		page_text(p, description);
 		page_raw(p, "\">");
 	}
-	page_raw(p, "<link rel=\"stylesheet\" href=\"/assets/portal.css\"></head>\n<body>"
-		    "<header class=\"top\"><a class=\"brand\" href=\"/\">Helpo</a><nav>"
+	page_raw(p, "<link rel=\"icon\" href=\"data:,\">" /* no /favicon.ico round trip */
+		    "<link rel=\"stylesheet\" href=\"/assets/portal.css\"></head>\n<body>"
+		    "<a class=\"skip\" href=\"#main\">");
+	page_t(p, "portal.skip", 0);
+	page_raw(p, "</a><header class=\"top\"><a class=\"brand\" href=\"/\">Helpo</a><nav>"
 		    "<a href=\"/hc/");
 	page_text(p, p->lang);
 	page_raw(p, "\">");
@@ -110,7 +114,33 @@ void page_begin(struct page *p, struct http_req *r, const char *title, const cha
 	page_t(p, "portal.submit_request", 0);
 	page_raw(p, "</a> <a href=\"/requests\">");
 	page_t(p, "portal.your_requests", 0);
-	page_raw(p, "</a></nav></header>\n<main>");
+	page_raw(p, "</a> ");
+	if (r->authed) {
+		/* sign-out is a POST with the session's CSRF token (no state change on GET) */
+		page_raw(p, "<form class=\"logout\" method=\"post\" action=\"/logout\">"
+			    "<input type=\"hidden\" name=\"csrf_token\" value=\"");
+		page_text(p, r->csrf);
+		page_raw(p, "\"><button type=\"submit\" class=\"link\">");
+		page_t(p, "auth.sign_out", 0);
+		page_raw(p, "</button></form>");
+	} else {
+		page_raw(p, "<a href=\"/login\">");
+		page_t(p, "auth.sign_in", 0);
+		page_raw(p, "</a>");
+	}
+	page_raw(p, "</nav></header>\n<main id=\"main\">");
+}
+
+/* A language's own name, for the switcher (each shown in its language). */
+static const char *lang_name(const char *code)
+{
+	static const char *const names[][2] = {{"en", "English"},  {"lv", "Latviešu"},
+					       {"lt", "Lietuvių"}, {"ru", "Русский"},
+					       {"eo", "Esperanto"}};
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(names[i][0], code))
+			return names[i][1];
+	return code;
 }
 
 void page_end(struct page *p, int status)
@@ -120,10 +150,12 @@ void page_end(struct page *p, int status)
 	for (int i = 0; i18n_langs[i]; i++) {
 		page_raw(p, "<a hreflang=\"");
 		page_text(p, i18n_langs[i]);
+		page_raw(p, "\" lang=\"");
+		page_text(p, i18n_langs[i]);
 		page_raw(p, "\" href=\"?lang=");
 		page_text(p, i18n_langs[i]);
-		page_raw(p, "\">");
-		page_text(p, i18n_langs[i]);
+		page_raw(p, strcmp(i18n_langs[i], p->lang) ? "\">" : "\" aria-current=\"true\">");
+		page_text(p, lang_name(i18n_langs[i]));
 		page_raw(p, "</a> ");
 	}
 	page_raw(p, "</nav></footer>\n</body></html>\n");

@@ -22,8 +22,9 @@ struct page {
 	int err;          /* first append error; page_end answers 500 then */
 };
 
-/* The page language: the signed-in user's locale, then ?lang=, then the helpo_lang cookie,
- * then Accept-Language, then English. */
+/* The page language: ?lang=, then the helpo_lang cookie (set by the portal when ?lang= is
+ * used: an explicit choice), then the signed-in user's locale, then Accept-Language, then
+ * English. */
 const char *page_lang(struct http_req *r);
 
 /* Starts a page: doctype, <html lang>, <head> (title, description, CSS), header. */

@@ -1,5 +1,6 @@
-// tests/api/home.test.mjs — the answers outside /api/v2: "/" is a small HTML page with the
-// security headers, "/healthz" reports the database, unknown paths are JSON 404s; and behind
+// tests/api/home.test.mjs — the answers outside /api/v2: "/" is the portal's HTML page with the
+// page security headers, "/healthz" reports the database, unknown API paths are JSON 404s and
+// unknown pages HTML 404s; and behind
 // a trusted proxy (the rate-limit server trusts 127.0.0.1) X-Forwarded-For names the client,
 // so one client's failed sign-ins never lock out another's address.
 import { test } from 'node:test';
@@ -12,16 +13,34 @@ test('"/" is an HTML page with security headers', async () => {
 	const r = await anon.get('/');
 	expectStatus(r, 200);
 	assert.match(r.headers.get('content-type'), /^text\/html/);
-	assert.match(r.text, /Helpo is running/);
-	assert.match(r.headers.get('content-security-policy'), /default-src 'none'/);
+	assert.match(r.text, /<h1>How can we help\?<\/h1>/);
+	const csp = r.headers.get('content-security-policy');
+	assert.match(csp, /default-src 'none'/);
+	assert.match(csp, /script-src 'self'/);
+	assert.match(csp, /frame-ancestors 'none'/);
+	assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
 	assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+	assert.equal(r.headers.get('referrer-policy'), 'same-origin');
+});
+
+test('unknown pages are HTML 404s; a browser fetch() gets no Basic challenge', async () => {
+	const r = await anon.get('/no/such/page');
+	assert.equal(r.status, 404);
+	assert.match(r.headers.get('content-type'), /^text\/html/);
+	assert.match(r.text, /Page not found/);
+	const api = await anon.get('/api/v2/users/me');
+	assert.equal(api.status, 401);
+	assert.match(api.headers.get('www-authenticate') ?? '', /Basic/);
+	const browser = await anon.get('/api/v2/users/me', { 'Sec-Fetch-Dest': 'empty' });
+	assert.equal(browser.status, 401);
+	assert.equal(browser.headers.get('www-authenticate'), null);
 });
 
 test('"/healthz" answers ok with the database', async () => {
 	const r = await anon.get('/healthz');
 	expectStatus(r, 200);
 	assert.deepEqual(r.body, { status: 'ok', database: 'ok' });
-	expectError(await anon.get('/no/such/path'), 404);
+	expectError(await anon.get('/api/v2/no/such/path'), 404);
 	expectError(await anon.req('POST', '/healthz', {}), 405);
 });
 

@@ -14,9 +14,11 @@ export function setCsrf(token) { csrf = token; }
 
 // api('GET', '/tickets/1') -> parsed JSON (null for 204). path is relative to /api/v2 unless it
 // starts with /api/. body: an object (sent as JSON), or {raw: Blob|File, type} for uploads.
-export async function api(method, path, body) {
+// opts: {keepalive: true} for a request that must outlive the page (pagehide).
+export async function api(method, path, body, opts = {}) {
   const url = path.startsWith('/api/') ? path : '/api/v2' + path;
-  const headers = { Accept: 'application/json' };
+  // X-Requested-With: no Basic challenge on 401 (the browser would pop up its own dialog).
+  const headers = { Accept: 'application/json', 'X-Requested-With': 'XMLHttpRequest' };
   let payload;
   if (body && body.raw !== undefined) {
     payload = body.raw;
@@ -26,7 +28,8 @@ export async function api(method, path, body) {
     headers['Content-Type'] = 'application/json';
   }
   if (method !== 'GET' && method !== 'HEAD' && csrf) headers['X-CSRF-Token'] = csrf;
-  const res = await fetch(url, { method, headers, body: payload, credentials: 'same-origin' });
+  const res = await fetch(url, { method, headers, body: payload, credentials: 'same-origin',
+    keepalive: !!opts.keepalive });
   const text = res.status === 204 ? '' : await res.text();
   let data = null;
   if (text) { try { data = JSON.parse(text); } catch { data = { error: text }; } }
