@@ -308,6 +308,8 @@ static int demo_object(struct db *db, const struct desk_actor *a, enum kb_kind k
 	if (rc)
 		goto out;
 	*id = json_integer_value(json_object_get(out, "id"));
+	json_decref(out);
+	out = NULL;
 	for (int l = 0; l < 5 && !rc; l++) {
 		json_t *t = NULL;
 		if (l == src)
