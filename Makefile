@@ -38,6 +38,8 @@ check:
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		meson test -C build-san --print-errorlogs --suite unit --suite fuzz-corpus
 	HELPO_BIN=$(CURDIR)/build-san/helpo scripts/test-api
+	@# browser journeys: playwright-core driving Debian's Chromium, headless
+	scripts/test-e2e build-san
 	@# the mail tests start real Postfix and Dovecot, which need root (sudo when not root)
 	$(if $(filter 0,$(shell id -u)),,sudo) env HELPO_BIN=$(CURDIR)/build-san/helpo scripts/test-mail
 
