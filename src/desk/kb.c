@@ -1078,10 +1078,45 @@ static json_t *squeeze(const char *s)
 	return j ? j : json_string("");
 }
 
+/* Light stemming for the KB's search words: Latvian, Lithuanian and Russian inflect heavily
+ * ("paroles", "paroli", "parole"), and the index does no stemming, so each purely alphabetic
+ * word of 5+ letters loses its last letter (6+ letters: its last two) and is matched as a
+ * prefix: "paroles mainas" finds "Paroles maiņa". Other words pass unchanged. */
+static int kb_stem_query(const char *query, struct buf *out)
+{
+	const char *p = query;
+	int rc = 0;
+	while (!rc && *p) {
+		size_t n = strcspn(p, " \t\r\n"), cps = 0, keep = n;
+		bool alpha = n > 0;
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)p[i];
+			if ((c & 0xc0) != 0x80)
+				cps++;
+			if (c < 0x80 && !((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
+				alpha = false;
+		}
+		if (alpha && cps >= 5) {
+			size_t drop = cps >= 6 ? 2 : 1;
+			while (drop && keep > 0) {
+				keep--;
+				if (((unsigned char)p[keep] & 0xc0) != 0x80)
+					drop--;
+			}
+		}
+		rc = buf_add(out, p, keep);
+		p += n;
+		while (!rc && *p && strchr(" \t\r\n", *p))
+			rc = buf_addc(out, *p++);
+	}
+	return rc;
+}
+
 int desk_kb_search(struct db *db, const struct desk_actor *a, const char *query, const char *locale,
                    const struct desk_page *p, struct desk_list *out, struct desk_err *err)
 {
 	struct buf cond = BUF_INIT(512), match = BUF_INIT(HELPO_MAX_QUERY_BYTES * 2 + 64);
+	struct buf stemmed = BUF_INIT(HELPO_MAX_QUERY_BYTES + 1);
 	struct db_stmt *st;
 	int64_t staff = desk_is_staff(a), size = p->size > 0 ? p->size : 25;
 	int64_t offset = p->page > 1 ? (int64_t)(p->page - 1) * size : 0;
@@ -1096,7 +1131,8 @@ int desk_kb_search(struct db *db, const struct desk_actor *a, const char *query,
 	}
 	/* db_fts_match turns the words into a safe FTS5 query (quoted prefix terms, ё→е); the
 	 * condition it writes is for the ticket index, so only its parameter is used here */
-	if ((rc = db_fts_match(db, &cond, "x", query, false, &match))) {
+	if ((rc = kb_stem_query(query, &stemmed)) ||
+	    (rc = db_fts_match(db, &cond, "x", stemmed.data, false, &match))) {
 		if (rc == HELPO_EINVAL)
 			desk_fail(err, HELPO_EINVAL, "query", "needs at least one word");
 		goto out;
@@ -1164,6 +1200,7 @@ int desk_kb_search(struct db *db, const struct desk_actor *a, const char *query,
 out:
 	buf_release(&cond);
 	buf_release(&match);
+	buf_release(&stemmed);
 	if (rc)
 		desk_list_release(out);
 	return rc;

@@ -269,6 +269,10 @@ static void test_search(void **state)
 	assert_int_equal(nsearch(f, &f->anon, "paroli", NULL), 1);  /* draft hidden */
 	assert_int_equal(nsearch(f, &f->agent, "paroli", NULL), 2); /* staff see it */
 	assert_int_equal(nsearch(f, &f->anon, "\"paroli\" OR NEAR(a b)", NULL), 0);
+	/* inflected forms: words of 5+ letters lose their ending before the prefix match */
+	assert_int_equal(nsearch(f, &f->anon, "nomainits paroles", "lv"), 1);
+	assert_int_equal(nsearch(f, &f->anon, "пароля", NULL), 1);
+	assert_int_equal(nsearch(f, &f->anon, "pasvortoj", NULL), 1);
 	assert_int_equal(nsearch(f, &f->anon, "  *** ", NULL), HELPO_EINVAL);
 	assert_int_equal(desk_kb_search(f->db, &f->anon, "paroli", NULL, &p, &l, &err), 0);
 	assert_string_equal(jstr(json_array_get(l.rows, 0), "title"), "Kā nomainīt paroli");
