@@ -1,6 +1,7 @@
 // tests/e2e/agent.test.mjs — an agent's working journey in the /agent workspace, in a real
 // browser: sign in, open a view (counts in the sidebar), open a ticket from the list, answer it
 // with a macro ("Submit as Solved"), add an internal note with the keyboard (n, Ctrl+Enter),
+// attach a file to a comment,
 // see the shortcut help (?), bulk-update two tickets from the list; every outcome is checked
 // through the API.
 import { test, before, after } from 'node:test';
@@ -128,6 +129,18 @@ test('an agent answers with a macro, adds a note and bulk-updates', async () => 
 	assert.equal(cs[2].body, 'Checked the logs; nothing else to do.');
 	assert.equal((await get(target.id)).status, 'solved', 'a note keeps the status');
 	await shot(page, 'agent-ticket-note', { fullPage: true });
+
+	// a file attached in the editor (POST /api/v2/uploads) goes with the next comment
+	await page.locator('#reply-files').setInputFiles({ name: 'server-log.txt', mimeType: 'text/plain',
+		buffer: Buffer.from('12:00 disk full\n') });
+	await editor.getByText('server-log.txt').waitFor();
+	await body.fill('The log is attached.');
+	await body.press('Control+Enter');
+	await conv.getByRole('link', { name: /server-log\.txt/ }).waitFor();
+	cs = await comments(target.id);
+	assert.equal(cs.length, 4);
+	assert.equal(cs[3].body, 'The log is attached.');
+	assert.deepEqual(cs[3].attachments.map((a) => [a.file_name, a.size]), [['server-log.txt', 16]]);
 
 	// the KB panel finds the article and inserts its link into the reply
 	const kb = page.getByTestId('kb-panel');
