@@ -364,13 +364,13 @@ static int cmd_demo(int argc, char **argv)
 	struct opt opts[] = {{"--data", &data}, {NULL, NULL}};
 	struct conf conf;
 	struct db *db;
-	char email[256], pw[128];
+	char email[256], pw[128], cemail[256], cpw[128];
 	int rc = parse_opts("demo", argc, argv, opts);
 	if (rc == 1) {
 		puts("usage: helpo demo --data DIR\n"
 		     "Fills DIR with a demo desk: groups, agents, organizations, customers and a "
 		     "few hundred\ntickets in English, Latvian, Lithuanian, Russian and Esperanto. "
-		     "Prints the admin login.");
+		     "Prints the admin login and a customer login (for the portal).");
 		return 0;
 	}
 	if (rc)
@@ -380,12 +380,14 @@ static int cmd_demo(int argc, char **argv)
 	if (cli_open(data, &conf, &db, false))
 		return 1;
 	rc = demo_run(db, email, sizeof email, pw, sizeof pw);
+	if (!rc)
+		rc = demo_customer_login(db, cemail, sizeof cemail, cpw, sizeof cpw);
 	db_close(db);
 	if (rc) {
 		fprintf(stderr, "helpo demo: %s\n", helpo_strerror(rc));
 		return 1;
 	}
-	printf("admin login: %s / %s\n", email, pw);
+	printf("admin login: %s / %s\ncustomer login: %s / %s\n", email, pw, cemail, cpw);
 	return 0;
 }
 

@@ -15,6 +15,9 @@
 int cli_open(const char *dir, struct conf *conf, struct db **db, bool durable);
 /* Fills a demo desk (demo.c). Writes the admin's e-mail and password into the out buffers. */
 int demo_run(struct db *db, char *admin_email, size_t elen, char *admin_password, size_t plen);
+/* Gives the demo customer with the most requests a new random password (for trying the
+ * portal) and returns the login. Run after demo_run. */
+int demo_customer_login(struct db *db, char *email, size_t elen, char *password, size_t plen);
 
 /* Commands implemented outside cli.c (each answers --help; see cli.c for conventions). */
 int cli_parse_opts(const char *cmd, int argc, char **argv, const char *const *names,
