@@ -202,14 +202,21 @@ int page_where(struct buf *sql, struct db_args *args, const struct desk_page *p,
 	return db_args_int(args, id);
 }
 
-int page_tail(struct buf *sql, struct db_args *args, const struct desk_page *p,
-	      const char *key_expr, const char *id_expr)
+int page_order(struct buf *sql, const struct desk_page *p, const char *key_expr,
+	       const char *id_expr)
 {
 	bool desc = p->desc;
 	if (p->cursor && p->has_before)
 		desc = !desc; /* walk backwards, reversed again by page_finish */
-	buf_addf(sql, " ORDER BY %s %s, %s %s LIMIT ?", key_expr, desc ? "DESC" : "ASC", id_expr,
-		 desc ? "DESC" : "ASC");
+	return buf_addf(sql, " ORDER BY %s %s, %s %s", key_expr, desc ? "DESC" : "ASC", id_expr,
+			desc ? "DESC" : "ASC");
+}
+
+int page_tail(struct buf *sql, struct db_args *args, const struct desk_page *p,
+	      const char *key_expr, const char *id_expr)
+{
+	page_order(sql, p, key_expr, id_expr);
+	buf_adds(sql, " LIMIT ?");
 	db_args_int(args, p->size + 1);
 	if (!p->cursor && p->page > 1) {
 		buf_adds(sql, " OFFSET ?");

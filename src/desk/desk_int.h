@@ -26,6 +26,9 @@ int jtags_normalize(json_t *in, json_t **out, struct desk_err *err);
 /* Paging: appends the keyset condition (" AND (key, id) > (?, ?)") when a cursor is given. */
 int page_where(struct buf *sql, struct db_args *args, const struct desk_page *p,
 	       const char *key_expr, const char *id_expr);
+/* Appends the ORDER BY of page_tail alone (for an outer query around a paged subquery). */
+int page_order(struct buf *sql, const struct desk_page *p, const char *key_expr,
+	       const char *id_expr);
 /* Appends ORDER BY + LIMIT (+ OFFSET in offset mode); fetches one extra row for has_more. */
 int page_tail(struct buf *sql, struct db_args *args, const struct desk_page *p,
 	      const char *key_expr, const char *id_expr);

@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-	fx, admin, agent, endA, endB, expectStatus, expectError, uniq,
+	fx, admin, agent, endA, endB, expectStatus, expectError, uniq, createEndUser, createTicket,
+	Client, basic,
 } from './lib/api.mjs';
 
 async function createRequest(client = endA, fields = {}) {
@@ -105,4 +106,33 @@ test('staff may use requests too (their view)', async () => {
 	expectStatus(await admin.get(`/api/v2/requests/${req.id}`), 200);
 	const list = expectStatus(await admin.get('/api/v2/requests?per_page=100&sort_by=id&sort_order=desc'), 200).requests;
 	assert.ok(list.some((r) => r.id === req.id));
+});
+
+test('requests page through every one in order: offset pages and cursors both ways', async () => {
+	const u = await createEndUser();
+	const pw = 'paging-' + uniq('pw');
+	expectStatus(await admin.put(`/api/v2/users/${u.id}/password`, { password: pw }), 200);
+	const me = new Client(basic(u.email, pw));
+	const ids = [];
+	for (let i = 0; i < 7; i++)
+		ids.push((await createTicket({ requester_id: u.id })).id);
+	for (const id of [ids[2], ids[5]]) // touch two: they move to the front by updated_at
+		expectStatus(await admin.put(`/api/v2/tickets/${id}`, { ticket: { priority: 'high' } }), 200);
+	const all = expectStatus(await me.get('/api/v2/requests?per_page=100&sort_by=updated_at&sort_order=desc'), 200).requests;
+	assert.equal(all.length, 7);
+	const order = all.map((r) => r.id);
+	const offset = [];
+	for (let page = 1; page <= 3; page++)
+		offset.push(...expectStatus(await me.get(`/api/v2/requests?per_page=3&page=${page}&sort_by=updated_at&sort_order=desc`), 200).requests.map((r) => r.id));
+	assert.deepEqual(offset, order);
+	const fwd = [];
+	let res = expectStatus(await me.get('/api/v2/requests?page[size]=2&sort=-updated_at'), 200);
+	fwd.push(...res.requests.map((r) => r.id));
+	while (res.meta.has_more) {
+		res = expectStatus(await me.get(res.links.next), 200);
+		fwd.push(...res.requests.map((r) => r.id));
+	}
+	assert.deepEqual(fwd, order);
+	const back = expectStatus(await me.get(`/api/v2/requests?page[size]=2&sort=-updated_at&page[before]=${res.meta.before_cursor}`), 200);
+	assert.deepEqual(back.requests.map((r) => r.id), order.slice(-3, -1));
 });
