@@ -159,42 +159,17 @@ static json_t *macro_row_at(struct db_stmt *st, int o)
 	return m;
 }
 
+#define MACRO_BY_ID "SELECT " MACRO_COLS " FROM macros m WHERE m.id = ?"
+
 static int macro_load(struct db *db, int64_t id, json_t **out, int64_t *owner)
 {
-	struct db_stmt *st;
-	int rc = db_query(db, &st, "SELECT " MACRO_COLS " FROM macros m WHERE m.id = ?", "i", id);
-	if (rc)
-		return rc;
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		*out = macro_row_at(st, 0);
-		if (owner)
-			*owner = db_col_int(st, 3);
-		rc = 0;
-	} else if (rc == DB_DONE)
-		rc = HELPO_ENOTFOUND;
-	db_done(st);
-	return rc;
+	return vm_load(db, NULL, MACRO_BY_ID, macro_row_at, id, out, owner);
 }
 
 static int macro_visible(struct db *db, const struct desk_actor *a, int64_t id, json_t **out,
                          int64_t *owner)
 {
-	int64_t o = 0;
-	int rc;
-	*out = NULL;
-	if (!desk_is_staff(a))
-		return HELPO_EFORBIDDEN;
-	if ((rc = macro_load(db, id, out, &o)))
-		return rc;
-	if ((rc = vm_visible(a, o))) {
-		json_decref(*out);
-		*out = NULL;
-		return rc;
-	}
-	if (owner)
-		*owner = o;
-	return 0;
+	return vm_load(db, a, MACRO_BY_ID, macro_row_at, id, out, owner);
 }
 
 /* ---- actions ---- */

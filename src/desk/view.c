@@ -460,44 +460,49 @@ static json_t *view_row_at(struct db_stmt *st, int o)
 	return v;
 }
 
-/* Loads a view without checks; *owner its restriction (0 shared). */
-static int view_load(struct db *db, int64_t id, json_t **out, int64_t *owner)
+int vm_load(struct db *db, const struct desk_actor *a, const char *sql,
+	    json_t *(*row)(struct db_stmt *st, int first), int64_t id, json_t **out,
+	    int64_t *owner)
 {
 	struct db_stmt *st;
-	int rc = db_query(db, &st, "SELECT " VIEW_COLS " FROM views v WHERE v.id = ?", "i", id);
-	if (rc)
+	int64_t o = 0;
+	int rc;
+	*out = NULL;
+	if (a && !desk_is_staff(a))
+		return HELPO_EFORBIDDEN;
+	if ((rc = db_query(db, &st, sql, "i", id)))
 		return rc;
 	rc = db_step(st);
 	if (rc == DB_ROW) {
-		*out = view_row_at(st, 0);
-		if (owner)
-			*owner = db_col_int(st, 3);
-		rc = 0;
+		*out = row(st, 0);
+		o = db_col_int(st, 3);
+		rc = *out ? 0 : HELPO_ENOMEM;
 	} else if (rc == DB_DONE)
 		rc = HELPO_ENOTFOUND;
 	db_done(st);
+	if (!rc && a)
+		rc = vm_visible(a, o);
+	if (rc) {
+		json_decref(*out);
+		*out = NULL;
+	} else if (owner)
+		*owner = o;
 	return rc;
+}
+
+#define VIEW_BY_ID "SELECT " VIEW_COLS " FROM views v WHERE v.id = ?"
+
+/* Loads a view without checks; *owner its restriction (0 shared). */
+static int view_load(struct db *db, int64_t id, json_t **out, int64_t *owner)
+{
+	return vm_load(db, NULL, VIEW_BY_ID, view_row_at, id, out, owner);
 }
 
 /* Loads a view the actor may see. */
 static int view_visible(struct db *db, const struct desk_actor *a, int64_t id, json_t **out,
                         int64_t *owner)
 {
-	int64_t o = 0;
-	int rc;
-	*out = NULL;
-	if (!desk_is_staff(a))
-		return HELPO_EFORBIDDEN;
-	if ((rc = view_load(db, id, out, &o)))
-		return rc;
-	if ((rc = vm_visible(a, o))) {
-		json_decref(*out);
-		*out = NULL;
-		return rc;
-	}
-	if (owner)
-		*owner = o;
-	return 0;
+	return vm_load(db, a, VIEW_BY_ID, view_row_at, id, out, owner);
 }
 
 /* ---- input ---- */

@@ -20,6 +20,13 @@ int vm_restriction_in(struct db *db, const struct desk_actor *a, json_t *in, boo
                       int64_t *owner, bool *given, struct desk_err *err);
 /* 0 when a may see a view/macro owned by owner (0 = shared), else HELPO_ENOTFOUND. */
 int vm_visible(const struct desk_actor *a, int64_t owner);
+/* Loads one view or macro by id: `sql` selects its columns with one `?` for the id, `row`
+ * builds the record from them, column 3 is the owner (restriction user, 0 shared). With
+ * a != NULL, also checks that the actor may see it (HELPO_EFORBIDDEN for end-users,
+ * HELPO_ENOTFOUND for another agent's personal one). *owner (optional) gets the owner. */
+int vm_load(struct db *db, const struct desk_actor *a, const char *sql,
+	    json_t *(*row)(struct db_stmt *st, int first), int64_t id, json_t **out,
+	    int64_t *owner);
 /* 0 when a may change it, else HELPO_EFORBIDDEN (err filled). */
 int vm_writable(const struct desk_actor *a, int64_t owner, const char *what, struct desk_err *err);
 /* Appends the list condition over alias x (x.restriction_user_id, x.active) for filter f. */
