@@ -432,6 +432,9 @@ static bool csrf_ok(struct http_req *r, const struct form *f)
 	       crypto_equal(t, http_cookie(r, "helpo_form"));
 }
 
+static bool form_open(struct http_req *r, struct form *f,
+		      bool (*check)(struct http_req *r, const struct form *f));
+
 static void session_cookie(struct http_req *r, const char *value, int64_t max_age_s)
 {
 	set_cookie(r, "helpo_session", value, max_age_s, "Lax");
@@ -1048,17 +1051,9 @@ static void new_post(struct http_req *r)
 	struct submit_form v = {0};
 	char email[HELPO_MAX_EMAIL_BYTES + 1] = "", key[320];
 	int64_t now = time_now_ms(), id = 0;
-	int rc = read_form(r, &f), wait;
-	if (rc) {
-		form_release(&f);
-		page_error(r, 400, "portal.error.bad_form");
+	int rc, wait;
+	if (!form_open(r, &f, csrf_ok))
 		return;
-	}
-	if (!csrf_ok(r, &f)) {
-		form_release(&f);
-		page_error(r, 403, "portal.error.csrf");
-		return;
-	}
 	snprintf(key, sizeof key, "portal-submit-ip:%s", r->ip);
 	if ((wait = rl_hit(key, PORTAL_SUBMIT_PER_IP, now))) {
 		form_release(&f);
@@ -1329,16 +1324,8 @@ static void request_post(struct http_req *r, int64_t id)
 		page_error(r, 403, "portal.error.csrf");
 		return;
 	}
-	if (read_form(r, &f)) {
-		form_release(&f);
-		page_error(r, 400, "portal.error.bad_form");
+	if (!form_open(r, &f, csrf_ok))
 		return;
-	}
-	if (!csrf_ok(r, &f)) {
-		form_release(&f);
-		page_error(r, 403, "portal.error.csrf");
-		return;
-	}
 	action = form_get(&f, "action");
 	body = form_get(&f, "body");
 	snprintf(back, sizeof back, "/requests/%lld", (long long)id);
@@ -1437,6 +1424,24 @@ static bool login_csrf_ok(struct http_req *r, const struct form *f)
 	return !r->authed || csrf_ok(r, f);
 }
 
+/* Reads a posted form and checks its CSRF defence (check: csrf_ok for signed-in forms,
+ * login_csrf_ok for the sign-in forms); false when it has answered 400/403 itself. */
+static bool form_open(struct http_req *r, struct form *f,
+		      bool (*check)(struct http_req *r, const struct form *f))
+{
+	if (read_form(r, f)) {
+		form_release(f);
+		page_error(r, 400, "portal.error.bad_form");
+		return false;
+	}
+	if (!check(r, f)) {
+		form_release(f);
+		page_error(r, 403, "portal.error.csrf");
+		return false;
+	}
+	return true;
+}
+
 static void lower_key(char *key, size_t n, const char *prefix, const char *email)
 {
 	snprintf(key, n, "%s%s", prefix, email);
@@ -1453,16 +1458,8 @@ static void login_post(struct http_req *r)
 	int64_t now = time_now_ms();
 	struct desk_actor a;
 	int rc, w1, w2;
-	if (read_form(r, &f)) {
-		form_release(&f);
-		page_error(r, 400, "portal.error.bad_form");
+	if (!form_open(r, &f, login_csrf_ok))
 		return;
-	}
-	if (!login_csrf_ok(r, &f)) {
-		form_release(&f);
-		page_error(r, 403, "portal.error.csrf");
-		return;
-	}
 	email = form_get(&f, "email");
 	password = form_get(&f, "password");
 	if (!email || !password || !*email || strlen(email) > HELPO_MAX_EMAIL_BYTES ||
@@ -1509,16 +1506,8 @@ static void link_post(struct http_req *r)
 	char email[HELPO_MAX_EMAIL_BYTES + 1], key[320];
 	int64_t now = time_now_ms(), uid = 0;
 	int wait;
-	if (read_form(r, &f)) {
-		form_release(&f);
-		page_error(r, 400, "portal.error.bad_form");
+	if (!form_open(r, &f, login_csrf_ok))
 		return;
-	}
-	if (!login_csrf_ok(r, &f)) {
-		form_release(&f);
-		page_error(r, 403, "portal.error.csrf");
-		return;
-	}
 	snprintf(key, sizeof key, "portal-link-ip:%s", r->ip);
 	if ((wait = rl_hit(key, PORTAL_LINK_PER_IP, now))) {
 		form_release(&f);
