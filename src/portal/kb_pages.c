@@ -118,28 +118,15 @@ static void kb_begin(struct page *p, struct http_req *r, const char *locale, con
                      const char *description, const char *canonical, const struct alt *alts,
                      int nalts)
 {
-	struct buf t = BUF_INIT(512);
-	memset(p, 0, sizeof *p);
-	p->r = r;
-	p->lang = locale;
-	buf_init(&p->out, 4u << 20);
+	struct buf t = BUF_INIT(512), full = BUF_INIT(1024);
 	i18n_text(locale, "kb.title", 0, &t);
-	page_raw(p, "<!doctype html>\n<html lang=\"");
-	page_text(p, locale);
-	page_raw(p,
-	         "\"><head><meta charset=\"utf-8\">"
-	         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
-	page_text(p, title);
+	buf_adds(&full, title);
 	if (strcmp(title, t.data)) {
-		page_raw(p, " \xe2\x80\x93 ");
-		page_text(p, t.data);
+		buf_adds(&full, " \xe2\x80\x93 ");
+		buf_adds(&full, t.data);
 	}
-	page_raw(p, "</title>");
-	if (description && *description) {
-		page_raw(p, "<meta name=\"description\" content=\"");
-		page_text(p, description);
-		page_raw(p, "\">");
-	}
+	page_head(p, r, locale, full.data, description);
+	buf_release(&full);
 	if (canonical) {
 		page_raw(p, "<link rel=\"canonical\" href=\"");
 		page_text(p, r->base_url);
@@ -154,34 +141,7 @@ static void kb_begin(struct page *p, struct http_req *r, const char *locale, con
 		page_text(p, alts[i].path);
 		page_raw(p, "\">");
 	}
-	page_raw(p, "<link rel=\"icon\" href=\"data:,\">"
-	            "<link rel=\"stylesheet\" href=\"/assets/portal.css\">"
-	            "<link rel=\"stylesheet\" href=\"/assets/kb.css\"></head>\n<body>"
-	            "<a class=\"skip\" href=\"#main\">");
-	page_t(p, "kb.skip", 0);
-	page_raw(p, "</a><header class=\"top\"><a class=\"brand\" href=\"/\">Helpo</a><nav>"
-	            "<a href=\"/hc/");
-	page_text(p, locale);
-	page_raw(p, "\">");
-	page_t(p, "kb.title", 0);
-	page_raw(p, "</a> <a href=\"/requests/new\">");
-	page_t(p, "portal.submit_request", 0);
-	page_raw(p, "</a> <a href=\"/requests\">");
-	page_t(p, "portal.your_requests", 0);
-	page_raw(p, "</a> ");
-	if (r->authed) {
-		page_raw(p, "<form class=\"logout\" method=\"post\" action=\"/logout\">"
-		            "<input type=\"hidden\" name=\"csrf_token\" value=\"");
-		page_text(p, r->csrf);
-		page_raw(p, "\"><button type=\"submit\" class=\"link\">");
-		page_t(p, "auth.sign_out", 0);
-		page_raw(p, "</button></form>");
-	} else {
-		page_raw(p, "<a href=\"/login\">");
-		page_t(p, "auth.sign_in", 0);
-		page_raw(p, "</a>");
-	}
-	page_raw(p, "</nav></header>\n<main id=\"main\" class=\"kb\">");
+	page_body(p, "/assets/kb.css", "kb");
 	buf_release(&t);
 }
 

@@ -84,11 +84,12 @@ void page_date(struct page *p, int64_t ms)
 	buf_release(&month);
 }
 
-void page_begin(struct page *p, struct http_req *r, const char *title, const char *description)
+void page_head(struct page *p, struct http_req *r, const char *lang, const char *title,
+	       const char *description)
 {
 	memset(p, 0, sizeof *p);
 	p->r = r;
-	p->lang = page_lang(r);
+	p->lang = lang ? lang : page_lang(r);
 	buf_init(&p->out, PAGE_MAX_BYTES);
 	page_raw(p, "<!doctype html>\n<html lang=\"");
 	page_text(p, p->lang);
@@ -101,9 +102,19 @@ void page_begin(struct page *p, struct http_req *r, const char *title, const cha
 		page_text(p, description);
 		page_raw(p, "\">");
 	}
+}
+
+void page_body(struct page *p, const char *stylesheet, const char *main_class)
+{
+	struct http_req *r = p->r;
 	page_raw(p, "<link rel=\"icon\" href=\"data:,\">" /* no /favicon.ico round trip */
-		    "<link rel=\"stylesheet\" href=\"/assets/portal.css\"></head>\n<body>"
-		    "<a class=\"skip\" href=\"#main\">");
+		    "<link rel=\"stylesheet\" href=\"/assets/portal.css\">");
+	if (stylesheet) {
+		page_raw(p, "<link rel=\"stylesheet\" href=\"");
+		page_text(p, stylesheet);
+		page_raw(p, "\">");
+	}
+	page_raw(p, "</head>\n<body><a class=\"skip\" href=\"#main\">");
 	page_t(p, "portal.skip", 0);
 	page_raw(p, "</a><header class=\"top\"><a class=\"brand\" href=\"/\">Helpo</a><nav>"
 		    "<a href=\"/hc/");
@@ -128,7 +139,19 @@ void page_begin(struct page *p, struct http_req *r, const char *title, const cha
 		page_t(p, "auth.sign_in", 0);
 		page_raw(p, "</a>");
 	}
-	page_raw(p, "</nav></header>\n<main id=\"main\">");
+	page_raw(p, "</nav></header>\n<main id=\"main\"");
+	if (main_class) {
+		page_raw(p, " class=\"");
+		page_text(p, main_class);
+		page_raw(p, "\"");
+	}
+	page_raw(p, ">");
+}
+
+void page_begin(struct page *p, struct http_req *r, const char *title, const char *description)
+{
+	page_head(p, r, NULL, title, description);
+	page_body(p, NULL, NULL);
 }
 
 /* A language's own name, for the switcher (each shown in its language). */

@@ -29,6 +29,13 @@ const char *page_lang(struct http_req *r);
 
 /* Starts a page: doctype, <html lang>, <head> (title, description, CSS), header. */
 void page_begin(struct page *p, struct http_req *r, const char *title, const char *description);
+/* page_begin in two halves, for pages that need more in <head> (the KB: canonical and hreflang
+ * links): page_head opens the page in `lang` (NULL: page_lang(r)) up to the meta
+ * description; add head tags with page_raw; page_body closes <head> (linking `stylesheet`
+ * after portal.css when given) and opens the header and <main class=main_class>. */
+void page_head(struct page *p, struct http_req *r, const char *lang, const char *title,
+	       const char *description);
+void page_body(struct page *p, const char *stylesheet, const char *main_class);
 /* Closes the page and hands it to r with status (200, 404, ...). */
 void page_end(struct page *p, int status);
 void page_raw(struct page *p, const char *html);           /* verbatim */
